@@ -1,0 +1,129 @@
+"""The ``analyzer`` command: thin typer wrappers over the public API.
+
+Exit codes (DESIGN.md): 0 success; 1 a threshold not met; 2 bad usage or unreadable input, with one clear line on
+stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analyzer import __version__
+from analyzer.engine import load
+from analyzer.errors import AnalyzerError
+from analyzer.readers import DEFAULT_MAX_BYTES
+from analyzer.report import render_outline, render_summary, to_json
+
+app = typer.Typer(
+    name="analyzer",
+    help="审读纪检监察与党建类报告：结构、分类、问题与措施台账、套话与抄袭检查。\n\n"
+    "Reads Chinese discipline-inspection and Party-building reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(enum.StrEnum):
+    """Output formats of `analyze`."""
+
+    json = "json"
+    text = "text"
+
+
+MaxSize = Annotated[
+    float,
+    typer.Option("--max-size", help="文件大小上限（MB），超过即拒绝读取 / largest file read, in MB", min=0.001),
+]
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, no traceback."""
+    typer.echo(f"analyzer: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"analyzer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本 / show the version")
+    ] = False,
+) -> None:
+    """审读纪检监察与党建类报告 / read discipline-inspection and Party-building reports."""
+
+
+@app.command()
+def outline(
+    file: Annotated[Path, typer.Argument(help="报告文件（.txt .md .docx .pdf）/ the report file")],
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+) -> None:
+    """显示报告结构树 / show the report's structure as a tree.
+
+    Example: analyzer outline corpora/samples/000_e1e31738956b331a.txt
+    """
+    try:
+        doc = load(file, max_bytes=int(max_size * 1048576))
+    except AnalyzerError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    typer.echo(render_outline(doc))
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="一个或多个报告文件 / one or more report files")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format: json or text")
+    ] = OutputFormat.text,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+) -> None:
+    """分析报告，输出文档 JSON 或文字摘要 / analyse reports; print the document JSON or a text summary.
+
+    With several files and --format json, one JSON document per line (JSON Lines). A file that cannot be read
+    gets one line on stderr; the others are still analysed, and the exit code is 2.
+
+    Example: analyzer analyze corpora/samples/*.txt --format json
+    """
+    failed = 0
+    several = len(files) > 1
+    for position, file in enumerate(files):
+        try:
+            doc = load(file, max_bytes=int(max_size * 1048576))
+        except AnalyzerError as e:
+            _fail(str(e))
+            failed += 1
+            continue
+        if output_format is OutputFormat.json:
+            typer.echo(to_json(doc, indent=None if several else 2))
+        else:
+            if position:
+                typer.echo("")
+            typer.echo(render_summary(doc))
+    if failed:
+        raise typer.Exit(2)
+
+
+def run() -> None:
+    """Console-script entry point: the app, with a clean exit on Ctrl-C and a closed pipe."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _fail("已中断 / interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,52 @@
+"""Wire the stages: read → normalise → structure (→ later stages as they land).
+
+`load(path)` and `from_text(text)` are the entry points; both return a `Document` whose offsets index its
+normalised text. The CLI and the public API in `analyzer/__init__.py` call these and nothing deeper.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.document import Document
+from analyzer.normalize import normalize
+from analyzer.readers import DEFAULT_MAX_BYTES, RawText, read
+from analyzer.structure import parse
+
+
+def load(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a report file and find its structure.
+
+    Args:
+        path: A .txt, .md, .docx or .pdf file.
+        max_bytes: Files larger than this are refused.
+
+    Raises:
+        UnreadableFileError: (a subclass of it) when the file cannot be read as a report.
+
+    Example:
+        >>> doc = load("corpora/samples/000_e1e31738956b331a.txt")  # doctest: +SKIP
+        >>> doc.doc_type
+        'self_inspection'
+    """
+    raw = read(path, max_bytes=max_bytes)
+    return from_raw(raw, source=str(path))
+
+
+def from_text(text: str, *, source: str = "<text>") -> Document:
+    """Find the structure of a report given as a string (normalised first)."""
+    return from_raw(RawText(text=text, format="text"), source=source)
+
+
+def from_raw(raw: RawText, *, source: str) -> Document:
+    """Normalise read text and find its structure, keeping what reading found in `Document.meta`."""
+    normalized = normalize(raw.text)
+    meta = {
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "artefacts": [
+            {"start": a.start, "original_start": a.original_start, "text": a.text} for a in normalized.artefacts
+        ],
+        "notes": list(raw.notes),
+    }
+    return parse(normalized.text, source=source, meta=meta)
