@@ -24,17 +24,23 @@ def load(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     Raises:
         UnreadableFileError: (a subclass of it) when the file cannot be read as a report.
 
-    Example:
-        >>> doc = load("corpora/samples/000_e1e31738956b331a.txt")  # doctest: +SKIP
-        >>> doc.doc_type
-        'self_inspection'
+    Example::
+
+        doc = load("corpora/samples/000_e1e31738956b331a.txt")
+        doc.doc_type  # 'self_inspection'
     """
     raw = read(path, max_bytes=max_bytes)
     return from_raw(raw, source=str(path))
 
 
 def from_text(text: str, *, source: str = "<text>") -> Document:
-    """Find the structure of a report given as a string (normalised first)."""
+    """Find the structure of a report given as a string (normalised first).
+
+    Example:
+        >>> doc = from_text("青石镇自查报告\\r\\n一、存在问题\\n学习不深入。")
+        >>> [(p.kind, p.text) for p in doc.paragraphs]
+        [('title', '青石镇自查报告'), ('heading', '一、存在问题'), ('body', '学习不深入。')]
+    """
     return from_raw(RawText(text=text, format="text"), source=source)
 
 

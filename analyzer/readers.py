@@ -92,10 +92,10 @@ def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
         UnreadableFileError: (a subclass of it) when the file is missing, too large, encrypted, corrupt, of an
             unsupported format, or holds no text.
 
-    Example:
-        >>> raw = read("corpora/samples/000_e1e31738956b331a.txt")  # doctest: +SKIP
-        >>> raw.format, raw.encoding
-        ('txt', 'utf-8')
+    Example::
+
+        raw = read("corpora/samples/000_e1e31738956b331a.txt")
+        raw.format, raw.encoding  # ('txt', 'utf-8')
     """
     path = Path(path)
     if not path.exists():
@@ -584,7 +584,6 @@ _PAGE_NUMBER = re.compile(
     r"\d{1,4}\s*/\s*\d{1,4}|Page\s+\d+(?:\s+of\s+\d+)?)[\s\-—–·•]*$",
     re.IGNORECASE,
 )
-_SENTENCE_END = "。！？!?；;：:”」』）)"
 _HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、]|[①-⑳]|第[一二三四五六七八九十]+[部章节、，])"
 )
@@ -622,8 +621,11 @@ def read_pdf(path: Path) -> RawText:
         raise EncryptedFileError(path, "PDF 设有密码，请去除密码后再提交 / the PDF is password-protected") from e
     except PDFSyntaxError as e:
         raise CorruptFileError(path, "PDF 文件已损坏，无法读取 / the PDF is damaged") from e
-    except Exception as e:  # pdfminer raises many types for damaged or encrypted files
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+    except Exception as e:  # pdfplumber wraps pdfminer's errors; pdfminer raises many types on damaged files
+        causes = [e, *e.args, e.__cause__, e.__context__]
+        if any(
+            isinstance(cause, PDFPasswordIncorrect) or "encrypt" in type(cause).__name__.lower() for cause in causes
+        ):
             raise EncryptedFileError(path, "PDF 设有密码，请去除密码后再提交 / the PDF is password-protected") from e
         raise CorruptFileError(path, f"PDF 文件已损坏，无法读取（{type(e).__name__}） / the PDF is damaged") from e
     if not any(line.text.strip() for lines, _, _ in pages for line in lines):

@@ -67,8 +67,8 @@ class Segmenter:
 
     Example:
         >>> seg = get_segmenter("jieba")
-        >>> seg.cut("严格落实中央八项规定精神")
-        ['严格', '落实', '中央八项规定', '精神']
+        >>> seg.cut("压实主体责任，逐项对账销号")
+        ['压实', '主体责任', '，', '逐项', '对账销号']
     """
 
     def __init__(self, engine: str = "auto", *, hmm: bool = True) -> None:

@@ -126,10 +126,10 @@ def chinese_to_int(numeral: str) -> int | None:
 def _value(token: str) -> int | None:
     if token in _SEQUENCE_VALUES:
         return _SEQUENCE_VALUES[token]
-    if token.isdigit():
-        return int(token)
     if len(token) == 1 and 0x2460 <= ord(token) <= 0x2473:
         return ord(token) - 0x2460 + 1
+    if token.isdecimal():
+        return int(token)
     return chinese_to_int(token)
 
 
