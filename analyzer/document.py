@@ -12,7 +12,7 @@ from typing import Any
 
 SCHEMA = "analyzer.document/1"
 
-PARAGRAPH_KINDS = ("title", "issuer", "date", "heading", "body")
+PARAGRAPH_KINDS = ("title", "issuer", "doc_number", "date", "heading", "body")
 
 
 @dataclass(slots=True)
@@ -53,7 +53,7 @@ class Paragraph:
         start, end: Offsets into the document text; ``doc.text[start:end] == text``.
         text: The paragraph's characters.
         line: 1-based line number in the document text.
-        kind: ``title``, ``issuer``, ``date`` (front or closing matter), ``heading`` or ``body``.
+        kind: ``title``, ``issuer``, ``doc_number``, ``date`` (front or closing matter), ``heading`` or ``body``.
         number: The numbering marker it opens with (``一、``, ``（1）``), or None.
         number_style: The numbering convention of that marker (see `analyzer.structure.NUMBER_STYLES`).
         number_value: The marker's ordinal value (``（三）`` is 3).

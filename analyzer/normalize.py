@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 # Markers of pay-walled or scraped text: ##paidbegin##, ##paidend##, ##end## ...; U+FEFF left inside the text.
 ARTEFACT_PATTERN = re.compile(r"##[A-Za-z][A-Za-z_]{1,30}##|\ufeff")
-_LINE_ENDS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+# Every line boundary `str.splitlines` knows, so that a paragraph is a line whichever way a caller splits.
+_LINE_ENDS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -409,10 +409,11 @@ class _Numbering:
     """Word's automatic list numbering: renders the label (一、 （一） 1. ①) each numbered paragraph shows."""
 
     def __init__(self, document) -> None:
-        self._levels: dict[str, dict[int, tuple[str, str, int, str]]] = {}
+        self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self._num_to_abstract: dict[str, str] = {}
         self._overrides: dict[tuple[str, int], int] = {}
         self._counters: dict[str, dict[int, int]] = {}
+        self._last_num: dict[str, str] = {}
         self._style_numpr: dict[str, tuple[str | None, int]] = {}
         part = document.part
         try:
@@ -435,14 +436,13 @@ class _Numbering:
 
     def _load(self, root) -> None:
         for abstract in root.iterchildren(_W + "abstractNum"):
-            levels: dict[int, tuple[str, str, int, str]] = {}
+            levels: dict[int, tuple[str, str, int]] = {}
             for lvl in abstract.iterchildren(_W + "lvl"):
                 ilvl = int(lvl.get(_W + "ilvl", "0"))
                 fmt = _val(lvl.find(_W + "numFmt")) or "decimal"
                 text = _val(lvl.find(_W + "lvlText")) or ""
                 start = int(_val(lvl.find(_W + "start")) or 1)
-                suffix = _val(lvl.find(_W + "suff")) or "tab"
-                levels[ilvl] = (fmt, text, start, suffix)
+                levels[ilvl] = (fmt, text, start)
             self._levels[abstract.get(_W + "abstractNumId")] = levels
         for num in root.iterchildren(_W + "num"):
             num_id = num.get(_W + "numId")
@@ -471,29 +471,29 @@ class _Numbering:
         levels = self._levels.get(self._num_to_abstract[num_id], {})
         if ilvl not in levels:
             return ""
-        # Counters are shared by every w:num that points at the same abstract definition, as Word does.
+        # Lists that share an abstract definition share counters, as in Word, unless a w:num restarts a level
+        # with a start override when it takes over.
         key = self._num_to_abstract[num_id]
         counters = self._counters.setdefault(key, {})
+        restart = self._last_num.get(key) != num_id
+        self._last_num[key] = num_id
         for level in levels:
-            if level not in counters:
+            if level not in counters or (restart and (num_id, level) in self._overrides):
                 counters[level] = self._overrides.get((num_id, level), levels[level][2]) - 1
         counters[ilvl] += 1
         for deeper in levels:
             if deeper > ilvl:
                 counters[deeper] = self._overrides.get((num_id, deeper), levels[deeper][2]) - 1
-        fmt, pattern, _, suffix = levels[ilvl]
+        fmt, pattern, _ = levels[ilvl]
         if fmt in ("bullet", "none"):
             return ""
 
         def placeholder(match: re.Match[str]) -> str:
             level = int(match.group(1)) - 1
-            level_fmt = levels.get(level, (fmt, "", 1, ""))[0]
+            level_fmt = levels.get(level, (fmt, "", 1))[0]
             return _format_number(max(counters.get(level, 1), 0), level_fmt)
 
-        label = re.sub(r"%(\d)", placeholder, pattern)
-        if label and suffix in ("tab", "space") and label[-1].isascii() and label[-1] not in ")]":
-            label += " "
-        return label
+        return re.sub(r"%(\d)", placeholder, pattern)
 
 
 def _val(element) -> str | None:

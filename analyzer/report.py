@@ -35,7 +35,7 @@ DOC_TYPE_LABELS = {
     "assessment_report": "评估报告",
     "unknown": "未识别",
 }
-KIND_LABELS = {"title": "标题", "issuer": "署名", "date": "日期"}
+KIND_LABELS = {"title": "标题", "issuer": "署名", "doc_number": "文号", "date": "日期"}
 
 
 def to_json(doc: Document, *, indent: int | None = 2) -> str:

@@ -40,6 +40,7 @@ NUMBER_STYLES: tuple[NumberStyle, ...] = (
     NumberStyle("cn_comma", re.compile(rf"^(?P<n>{_CN}+)\s*[、，,．.](?!是)\s*"), 1.0),
     NumberStyle("di", re.compile(rf"^第(?P<n>{_CN}+)(?:[、，,：:]|\s+)\s*"), 1.0),
     NumberStyle("cn_paren", re.compile(rf"^[（(]\s*(?P<n>{_CN}+)\s*[）)][、，,．.]?\s*"), 2.0),
+    NumberStyle("shi", re.compile(rf"^(?P<n>{_CN}{{1,3}})是(?=.{{1,30}}[：:]$)"), 2.5),
     NumberStyle("arabic", re.compile(r"^(?P<n>\d{1,3})\s*(?:[.．、](?!\d)|，)\s*"), 3.0),
     NumberStyle("arabic_paren", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[）)][、，,．.]?\s*"), 4.0),
     NumberStyle("arabic_rparen", re.compile(r"^(?P<n>\d{1,3})[）)]\s*"), 4.5),
@@ -85,7 +86,7 @@ _UNIT_SUFFIX = re.compile(
 _REPORT_WORDS = re.compile(r"报告|材料|清单|汇报|总结|方案|意见|提纲|发言|计划|台账|通报|通知")
 _PLAIN_HEADING = re.compile(
     r"(?:情况|问题|不足|差距|原因|根源|措施|打算|计划|方向|建议|做法|成效|成绩|目标|要求|思路|清单|举措|"
-    r"体会|经验|剖析|分析|整改|方面|背景|结论|附件|承诺)[：:]?$"
+    r"体会|经验|剖析|分析|整改|方面|背景|结论|附件|承诺|建设|思考|工作)[：:]?$"
 )
 
 _INLINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -175,17 +176,30 @@ def match_number(text: str) -> _Marker | None:
 
 
 def _is_heading_text(rest: str) -> bool:
-    """Whether what follows a marker reads as a heading rather than the start of a body paragraph."""
+    """Whether what follows a marker reads as a heading rather than the start of a body paragraph.
+
+    A heading has no sentence break followed by more text (a colon may introduce a short subtitle:
+    "（二）理论武装：推动学思践悟走深走实"). One that ends in 。 is a short phrase (at most 30 characters, one comma,
+    no figures: "（一）认真落实党风廉政建设监督责任。"); one without a terminator may be long, but with several
+    commas it must end in a section word ("……加强党的政治建设情况"), or it is a statement that lost its full stop.
+    """
     rest = rest.strip()
     if not rest:
         return True
     body = rest.rstrip(_CLOSERS + " ")
     for index, char in enumerate(body):
-        if char in _CLAUSE_BREAK and body[index + 1 :].strip(_CLAUSE_BREAK + _CLOSERS + " "):
+        after = body[index + 1 :].strip(_CLAUSE_BREAK + _CLOSERS + " ")
+        if char in _CLAUSE_BREAK and after:
+            subtitle = len(after) <= 30 and not any(c in after for c in _CLAUSE_BREAK) and body[-1] not in _TERMINATORS
+            if char in "：:" and subtitle:
+                continue  # a subtitle after a colon
             return False  # a lead sentence followed by more text: a body paragraph
+    commas = sum(body.count(c) for c in "，,")
     if body[-1:] in _TERMINATORS:
-        return len(body) <= 50
-    return len(body) <= 120
+        return len(body) <= 30 and commas <= 1 and not any(c.isdecimal() for c in body)
+    if len(body) > 120:
+        return False
+    return commas <= 1 or bool(_PLAIN_HEADING.search(body.rstrip("：:")))
 
 
 def _is_date(text: str) -> bool:
@@ -309,8 +323,32 @@ def _mark_lead_enumerator(paragraph: Paragraph) -> None:
     paragraph.number_value = value
 
 
+_DOC_NUMBER = re.compile(r"^\S{1,20}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号$")
+_BYLINE_WORDS = re.compile(r"姓名|单位|职务|报告人|汇报人|发言人")
+_SALUTATION = re.compile(r"同志们|代表|各位|领导")
+
+
+def _is_byline(text: str) -> bool:
+    """An author line under the title: "县农业农村局党组成员、副局长  王建国", "周海峰", "姓名：谢雨桐  单位：……"."""
+    body = text.strip()
+    if len(body) > 60 or any(char in body for char in _TERMINATORS) or body.endswith(("：", ":")):
+        return False
+    if _BYLINE_WORDS.search(body) or re.search(r"\S\s+\S", body):
+        return True
+    return 2 <= len(body) <= 4 and all("\u4e00" <= char <= "\u9fff" or char in "X×*" for char in body)
+
+
+def _is_salutation(text: str) -> bool:
+    """The line that addresses the recipients: "县委巡察工作领导小组办公室：", "各位代表、同志们："."""
+    body = text.rstrip()
+    if not body.endswith(("：", ":")) or len(body) > 40:
+        return False
+    body = body.rstrip("：: ")
+    return bool(_SALUTATION.search(body)) or all(_UNIT_SUFFIX.search(part) for part in re.split(r"[、，,]", body))
+
+
 def _mark_front_matter(paragraphs: list[Paragraph], markers: list[_Marker | None]) -> int:
-    """Mark title, issuer and date lines at the top; return the index of the first paragraph after them."""
+    """Mark title, issuer, document-number and date lines at the top; return the index of the first line after them."""
     index = 0
     title_lines = 0
     while index < len(paragraphs) and index < 8:
@@ -320,12 +358,16 @@ def _mark_front_matter(paragraphs: list[Paragraph], markers: list[_Marker | None
             break
         if _is_date(text):
             paragraph.kind = "date"
+        elif _DOC_NUMBER.match(text):
+            paragraph.kind = "doc_number"
         elif index > 0 and _is_issuer(text):
             paragraph.kind = "issuer"
         elif _looks_like_title(text) and (title_lines == 0 or _continues_title(paragraphs[index - 1].text, text)):
             paragraph.kind = "title"
             title_lines += 1
         elif index == 0 and _is_issuer(text):
+            paragraph.kind = "issuer"
+        elif title_lines and _is_byline(text):
             paragraph.kind = "issuer"
         else:
             break
@@ -372,8 +414,14 @@ def _find_headings(
         if marker is not None:
             if marker.forced or _is_heading_text(paragraph.text[marker.length :]):
                 candidates[index] = marker.style
-        elif _is_plain_heading(paragraph.text) and index + 1 < back_start:
+        elif (
+            index + 1 < back_start
+            and not _is_salutation(paragraph.text)
+            and not _is_date(paragraph.text)
+            and (_is_plain_heading(paragraph.text) or _is_short_heading(paragraphs, index, back_start))
+        ):
             candidates[index] = "plain"
+    _demote_sentence_siblings(paragraphs, markers, candidates, front_end, back_start)
     levels = _assign_levels(candidates)
     outermost = min((_STYLE_RANK.get(style, 0.0) for style in candidates.values()), default=0.0)
     _demote_lists(paragraphs, markers, candidates, levels, back_start, outermost)
@@ -383,12 +431,68 @@ def _find_headings(
     return {index: (levels[index], candidates[index]) for index in candidates}
 
 
+def _demote_sentence_siblings(
+    paragraphs: list[Paragraph],
+    markers: list[_Marker | None],
+    candidates: dict[int, str],
+    front_end: int,
+    back_start: int,
+) -> None:
+    """A short numbered sentence is a list item, not a heading, when most of its siblings are body paragraphs.
+
+    Siblings are the lines numbered in the same convention between two headings of a shallower one: in
+    "1.财务报销制度执行走样，个别单据缺少经办人签字。 2.三重一大事项有2次未经集体研究。" the second is plainly a
+    statement, so the first is one too.
+    """
+    groups: dict[str, list[int]] = {}
+    finished: list[list[int]] = []
+    for index in range(front_end, back_start):
+        marker = markers[index]
+        if marker is None or marker.forced:
+            continue
+        if index in candidates:
+            rank = _rank(marker.style)
+            for style in [style for style in groups if _rank(style) > rank]:
+                finished.append(groups.pop(style))
+        groups.setdefault(marker.style, []).append(index)
+    finished.extend(groups.values())
+    for group in finished:
+        bodies = sum(1 for index in group if index not in candidates)
+        if bodies and 2 * bodies >= len(group):
+            for index in group:
+                if index in candidates and paragraphs[index].text.rstrip(_CLOSERS)[-1:] in _TERMINATORS:
+                    del candidates[index]
+
+
+_LEAD_IN = re.compile(r"以下|如下|下列|主要有|主要是|表现在|体现在|汇报|报告")
+
+
 def _is_plain_heading(text: str) -> bool:
-    """An unnumbered line that names a section: short, no punctuation inside, a section word at its end."""
+    """An unnumbered line that names a section.
+
+    Either short with a section word at its end (存在的问题, 整改措施：, 加强自身建设), a short label ending in a
+    colon (一年来主要做法：), or a 关于 line (关于学习贯彻党的创新理论：). Lead-in lines that introduce a list
+    ("主要有以下几个方面的原因：") are not headings.
+    """
     body = text.rstrip("：: ")
-    if not body or len(body) > 16 or any(char in body for char in _CLAUSE_BREAK + "，,、"):
+    if not body or any(char in body for char in _CLAUSE_BREAK) or _LEAD_IN.search(body):
         return False
-    return bool(_PLAIN_HEADING.search(text.rstrip()))
+    if body.startswith("关于") and len(body) <= 40:
+        return True
+    if len(body) > 16 or any(char in body for char in "，,、"):
+        return len(body) <= 24 and text.rstrip().endswith(("：", ":")) and "，" not in body
+    return bool(_PLAIN_HEADING.search(body)) or text.rstrip().endswith(("：", ":"))
+
+
+def _is_short_heading(paragraphs: list[Paragraph], index: int, back_start: int) -> bool:
+    """A short unnumbered line standing between body paragraphs, as a heading stands ("持之以恒正风肃纪")."""
+    text = paragraphs[index].text
+    if len(text) > 20 or any(char in text for char in _CLAUSE_BREAK) or sum(text.count(c) for c in "，,") > 1:
+        return False
+    if index + 1 >= back_start or text.startswith(("“", '"', "特此", "妥否")):
+        return False
+    following = paragraphs[index + 1]
+    return following.number is None and len(following.text) >= 40 and following.text[-1:] in _TERMINATORS
 
 
 def _assign_levels(candidates: dict[int, str]) -> dict[int, int]:

@@ -48,6 +48,16 @@ def add_chinese_numbering(document) -> None:
     numbering.append(parse_xml(num))
 
 
+def add_list_instance(document, num_id: int, *, restart: bool) -> None:
+    """Another list (w:num) on the same definition; with `restart`, its first level starts again at 1."""
+    from docx.oxml import parse_xml
+
+    override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else ""
+    document.part.numbering_part.element.append(
+        parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="90"/>{override}</w:num>')
+    )
+
+
 def number_paragraph(paragraph, level: int, num_id: int = 90) -> None:
     """Give a paragraph Word's automatic numbering at a level of list `num_id`."""
     from docx.oxml import parse_xml

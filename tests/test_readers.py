@@ -9,6 +9,7 @@ import docx
 import pytest
 from make_files import (
     add_chinese_numbering,
+    add_list_instance,
     add_textbox,
     add_tracked_changes,
     number_paragraph,
@@ -152,6 +153,18 @@ def test_docx_reads_paragraphs_numbering_textboxes_and_tables_in_order(tmp_path:
         "每月集中学习 年底前完成",
         "结尾段落。",
     ]
+
+
+def test_docx_lists_continue_or_restart_as_word_does(tmp_path: Path) -> None:
+    document = docx.Document()
+    add_chinese_numbering(document)
+    add_list_instance(document, 91, restart=False)
+    add_list_instance(document, 92, restart=True)
+    for num_id, text in [(90, "甲"), (90, "乙"), (91, "丙"), (92, "丁"), (92, "戊")]:
+        number_paragraph(document.add_paragraph(text), 0, num_id=num_id)
+    path = tmp_path / "lists.docx"
+    document.save(str(path))
+    assert read(path).text.split("\n") == ["一、甲", "二、乙", "三、丙", "一、丁", "二、戊"]
 
 
 def test_docx_renamed_txt_is_still_read_as_docx(tmp_path: Path) -> None:
