@@ -55,4 +55,4 @@ def from_raw(raw: RawText, *, source: str) -> Document:
         ],
         "notes": list(raw.notes),
     }
-    return parse(normalized.text, source=source, meta=meta)
+    return parse(normalized.text, source=source, meta=meta, outline=raw.outline)

@@ -70,12 +70,15 @@ class RawText:
         encoding: The encoding found for text files (``utf-8``, ``utf-8-sig``, ``gb18030``, ``utf-16-le`` …);
             None for .docx and .pdf.
         notes: Things the reader did that a user may want to know (e.g. "dropped 3 page numbers").
+        outline: For .docx, {line index: outline level} of the lines Word shows as headings (heading styles or
+            outline levels), which the structure stage takes as headings whatever their text.
     """
 
     text: str
     format: str
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    outline: dict[int, int] = field(default_factory=dict)
 
 
 def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
@@ -292,10 +295,19 @@ def read_docx(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
     except Exception as e:  # lxml and python-docx raise many types on damaged parts
         raise CorruptFileError(path, f"Word 文档已损坏（{type(e).__name__}），" + _SAVE_AS_DOCX) from e
     numbering = _Numbering(document)
-    lines = [line for line in _docx_lines(document.element.body, numbering) if line.strip()]
+    outline_of_style = _style_outline_levels(document)
+    lines: list[str] = []
+    outline: dict[int, int] = {}
+    for text, element in _docx_lines(document.element.body, numbering):
+        if not text.strip():
+            continue
+        level = _outline_level(element, outline_of_style) if element is not None else None
+        if level is not None:
+            outline[len(lines)] = level
+        lines.append(text)
     if not lines:
         raise NoTextError(path, "文档中没有文字 / the document has no text")
-    return RawText(text="\n".join(lines), format="docx")
+    return RawText(text="\n".join(lines), format="docx", outline=outline)
 
 
 def _check_archive(path: Path, *, max_bytes: int) -> None:
@@ -322,18 +334,71 @@ def _check_archive(path: Path, *, max_bytes: int) -> None:
         )
 
 
-def _docx_lines(body, numbering: _Numbering) -> Iterator[str]:
-    """Yield one line per paragraph and per table cell, in document order."""
+def _docx_lines(body, numbering: _Numbering) -> Iterator[tuple[str, object | None]]:
+    """Yield one line per paragraph and per table cell, in document order, with the body paragraph's element."""
     for child in body.iterchildren():
         if child.tag == _W + "p":
-            yield _paragraph_text(child, numbering)
-            yield from _textbox_lines(child, numbering)
+            yield _paragraph_text(child, numbering), child
+            for line in _textbox_lines(child, numbering):
+                yield line, None
         elif child.tag == _W + "tbl":
-            yield from _table_lines(child, numbering)
+            for line in _table_lines(child, numbering):
+                yield line, None
         elif child.tag == _W + "sdt":  # content controls wrap paragraphs and tables
             content = child.find(_W + "sdtContent")
             if content is not None:
                 yield from _docx_lines(content, numbering)
+
+
+_HEADING_STYLE_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+def _style_outline_levels(document) -> dict[str, int]:
+    """Outline level (1-9) of each paragraph style that makes headings: its own w:outlineLvl, its base style's,
+    or a built-in name such as "heading 2" / "标题 2"."""
+    try:
+        styles = document.styles.element
+    except (KeyError, AttributeError):
+        return {}
+    own: dict[str, int | None] = {}
+    based_on: dict[str, str] = {}
+    for style in styles.iterchildren(_W + "style"):
+        if style.get(_W + "type") != "paragraph":
+            continue
+        style_id = style.get(_W + "styleId")
+        level = _val(style.find(f"{_W}pPr/{_W}outlineLvl"))
+        name = _val(style.find(_W + "name")) or ""
+        match = _HEADING_STYLE_NAME.match(name.strip())
+        if level is not None and level.isdigit() and int(level) < 9:
+            own[style_id] = int(level) + 1
+        elif match:
+            own[style_id] = int(match.group(1))
+        else:
+            own[style_id] = None
+        parent = _val(style.find(_W + "basedOn"))
+        if parent:
+            based_on[style_id] = parent
+    levels: dict[str, int] = {}
+    for style_id in own:
+        current, seen = style_id, set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            if own.get(current) is not None:
+                levels[style_id] = own[current]
+                break
+            current = based_on.get(current)
+    return levels
+
+
+def _outline_level(paragraph, outline_of_style: dict[str, int]) -> int | None:
+    """The outline level Word shows for a body paragraph (from direct formatting or its style), or None."""
+    ppr = paragraph.find(_W + "pPr")
+    if ppr is None:
+        return None
+    direct = _val(ppr.find(_W + "outlineLvl"))
+    if direct is not None and direct.isdigit():
+        return int(direct) + 1 if int(direct) < 9 else None
+    return outline_of_style.get(_val(ppr.find(_W + "pStyle")) or "")
 
 
 def _table_lines(table, numbering: _Numbering) -> Iterator[str]:

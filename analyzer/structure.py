@@ -252,13 +252,17 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     return paragraphs
 
 
-def parse(text: str, *, source: str = "<text>", meta: dict | None = None) -> Document:
+def parse(
+    text: str, *, source: str = "<text>", meta: dict | None = None, outline: dict[int, int] | None = None
+) -> Document:
     """Find the structure of normalised text.
 
     Args:
         text: Normalised text (see `analyzer.normalize.normalize`), one paragraph per line.
         source: The path or name to record.
         meta: What reading found, kept on the document.
+        outline: {line index (from 0): outline level} of lines the source marks as headings (Word heading
+            styles); they are headings whatever their text, nested by level.
 
     Returns:
         The document with paragraphs, sections, items and sentences; roles and categories unset.
@@ -270,6 +274,14 @@ def parse(text: str, *, source: str = "<text>", meta: dict | None = None) -> Doc
     """
     paragraphs = split_paragraphs(text)
     markers = [match_number(paragraph.text) for paragraph in paragraphs]
+    for index, paragraph in enumerate(paragraphs):
+        level = (outline or {}).get(paragraph.line - 1)
+        if level is not None:
+            marker = markers[index]
+            if marker is None:
+                markers[index] = _Marker(f"md{level}", "", level, 0, forced=True)
+            else:
+                marker.forced = True
     for paragraph, marker in zip(paragraphs, markers, strict=True):
         if marker is not None and not marker.style.startswith("md"):
             paragraph.number = marker.text
@@ -335,6 +347,8 @@ def _is_byline(text: str) -> bool:
         return False
     if _BYLINE_WORDS.search(body) or re.search(r"\S\s+\S", body):
         return True
+    if _PLAIN_HEADING.search(body):
+        return False
     return 2 <= len(body) <= 4 and all("\u4e00" <= char <= "\u9fff" or char in "X×*" for char in body)
 
 
@@ -354,7 +368,8 @@ def _mark_front_matter(paragraphs: list[Paragraph], markers: list[_Marker | None
     while index < len(paragraphs) and index < 8:
         paragraph = paragraphs[index]
         text = paragraph.text
-        if markers[index] is not None and not markers[index].style.startswith("md1"):
+        marker = markers[index]
+        if marker is not None and (index > 0 or not marker.style.startswith("md1")):
             break
         if _is_date(text):
             paragraph.kind = "date"

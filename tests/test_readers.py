@@ -255,3 +255,23 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
     path.write_text("学习" * 1000, encoding="utf-8")
     with pytest.raises(FileTooLargeError):
         read(path, max_bytes=1000)
+
+
+def test_docx_heading_styles_become_headings(tmp_path: Path) -> None:
+    from analyzer.engine import load
+
+    document = docx.Document()
+    document.add_heading("青石镇党委自查报告", 0)
+    document.add_heading("基本情况", 1)
+    document.add_paragraph("全镇共有党员1236名，基层党组织42个，今年以来认真落实主体责任。")
+    document.add_heading("学习教育", 2)
+    document.add_paragraph("组织理论学习中心组学习12次，专题研讨4次。")
+    document.add_heading("存在问题", 1)
+    document.add_paragraph("有的干部把记笔记当学习，学用脱节。")
+    path = tmp_path / "styled.docx"
+    document.save(str(path))
+    raw = read(path)
+    assert raw.outline == {1: 1, 3: 2, 5: 1}
+    doc = load(path)
+    assert doc.title == "青石镇党委自查报告"
+    assert [(s.title, s.level) for s in doc.sections] == [("基本情况", 1), ("学习教育", 2), ("存在问题", 1)]
