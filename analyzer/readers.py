@@ -650,7 +650,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、]|[①-⑳]|第[一二三四五六七八九十]+[部章节、，])"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、](?!\d)|[①-⑳]|第[一二三四五六七八九十]+[部章节、，])"
 )
 
 
@@ -706,7 +706,9 @@ def read_pdf(path: Path) -> RawText:
 
 def _pdf_page_lines(page) -> list[_PdfLine]:
     lines = []
-    for line in page.extract_text_lines(layout=False, strip=True, return_chars=True):
+    # Blank characters are kept (runs of spaces and U+3000 are visible text), and lines are not stripped, so that
+    # white space at a wrap point survives the rejoining; paragraphs are stripped once joined.
+    for line in page.extract_text_lines(layout=False, strip=False, return_chars=True, keep_blank_chars=True):
         chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
         widths = sorted(float(c["x1"]) - float(c["x0"]) for c in chars) or [10.0]
         lines.append(
@@ -741,7 +743,7 @@ def _drop_running_lines(pages: list[tuple[list[_PdfLine], float, float]], notes:
         for line in lines:
             in_margin = line.top < height * 0.12 or line.bottom > height * 0.88
             key = re.sub(r"\d+", "#", line.text.strip())
-            if in_margin and (_PAGE_NUMBER.match(line.text) or key in repeated):
+            if in_margin and (_PAGE_NUMBER.match(line.text.strip()) or key in repeated):
                 dropped += 1
                 continue
             kept.append(line)
@@ -755,33 +757,41 @@ def _join_pdf_lines(pages: list[list[_PdfLine]]) -> list[str]:
     """Rejoin lines that the layout wrapped into paragraphs.
 
     A line continues the previous one when the previous line reaches the right margin and this one is not
-    indented (Chinese paragraphs open with a two-character indent) and does not open with a heading number.
+    indented. Chinese paragraphs open with a two-character indent; where a document uses it, that alone decides.
+    Where it does not (block paragraphs), a line that ends a sentence at the margin ends its paragraph too.
+    Either way, a line after one that stops mid-clause continues it even if it opens like a heading ("一、二卷").
     """
-    all_lines = [line for lines in pages for line in lines]
+    all_lines = [line for lines in pages for line in lines if line.text.strip()]
     if not all_lines:
         return []
-    left = Counter(round(line.x0) for line in all_lines).most_common(1)[0][0]
+    for line in all_lines:
+        line.text = line.text.rstrip("\n")
+    # The left margin: the leftmost position that several lines share (first lines are indented, titles centred).
+    starts = Counter(round(line.x0) for line in all_lines)
+    left = min((x for x, count in starts.items() if count >= max(2, len(all_lines) // 20)), default=min(starts))
     right = max(line.x1 for line in all_lines)
+    indented_count = sum(
+        1 for line in all_lines if left + 1.2 * line.char_width < line.x0 < left + 3.5 * line.char_width
+    )
+    uses_indent = indented_count >= 2
     paragraphs: list[str] = []
     previous: _PdfLine | None = None
     for line in all_lines:
-        text = line.text.strip()
-        if not text:
-            continue
-        if previous is not None and paragraphs:
+        text = line.text
+        if previous is not None:
             width = max(previous.char_width, 1.0)
             reaches_margin = previous.x1 >= right - 1.5 * width
             indented = line.x0 > left + 1.2 * width
             ends_sentence = previous.text.rstrip()[-1:] in "。！？!?：:"
-            if (
-                reaches_margin
-                and not indented
-                and not _HEADING_START.match(text)
-                and not (ends_sentence and previous.x1 < right - 0.5 * width)
-            ):
+            heading_like = bool(_HEADING_START.match(text.strip()))
+            if uses_indent:
+                joins = reaches_margin and not indented and not (ends_sentence and heading_like)
+            else:
+                joins = reaches_margin and not ends_sentence and not (heading_like and ends_sentence)
+            if joins:
                 paragraphs[-1] += text
                 previous = line
                 continue
         paragraphs.append(text)
         previous = line
-    return paragraphs
+    return [paragraph.strip() for paragraph in paragraphs]

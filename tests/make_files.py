@@ -112,8 +112,10 @@ def write_pdf(
     password: str | None = None,
     chars_per_line: int = 30,
     lines_per_page: int = 28,
+    indent_paragraphs: bool = True,
 ) -> None:
-    """Typeset paragraphs as a PDF page by page: first-line indent for body text, wrapped lines, margins."""
+    """Typeset paragraphs as a PDF page by page: wrapped lines, a running header and page numbers in the margins,
+    and (as official documents do) a two-character first-line indent on every paragraph but the title."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -137,9 +139,8 @@ def write_pdf(
         c.setFont("STSong-Light", size)
 
     decorate()
-    for text in paragraphs:
-        is_heading = len(text) < 24 and not text.endswith("。")
-        indent = 0 if is_heading else 2
+    for number, text in enumerate(paragraphs):
+        indent = 0 if number == 0 or not indent_paragraphs else 2  # 公文 style: every line but the title
         rest = text
         while rest:
             room = (chars_per_line - indent) * size

@@ -185,3 +185,29 @@ def test_subprocess_end_to_end(tmp_path: Path, seeds: list[Path]) -> None:
     assert failed.returncode == 2
     assert "Traceback" not in failed.stderr
     assert len(failed.stderr.strip().split("\n")) == 1
+
+
+def _written_documents() -> list[Path]:
+    return sorted((Path(__file__).resolve().parent.parent / "corpora" / "written").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", _written_documents(), ids=lambda p: p.stem)
+def test_corpus_document_reads_alike_in_every_format(tmp_path: Path, path: Path) -> None:
+    """Each annotated corpus document, written out as .txt (GB18030, CRLF), UTF-16 .txt, .docx and .pdf, reads back
+    as exactly its lines, with the same sections whatever the format."""
+    from analyzer.engine import load
+
+    lines = [paragraph["text"] for paragraph in json.loads(path.read_text(encoding="utf-8"))["paragraphs"]]
+    (tmp_path / "gb.txt").write_bytes("\r\n".join(lines).encode("gb18030"))
+    (tmp_path / "u16.txt").write_bytes("\n".join(lines).encode("utf-16"))
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "report.docx"))
+    write_pdf(tmp_path / "report.pdf", lines)
+    outlines = set()
+    for name in ("gb.txt", "u16.txt", "report.docx", "report.pdf"):
+        doc = load(tmp_path / name)
+        assert [p.text for p in doc.paragraphs] == lines, name
+        outlines.add(tuple((s.level, s.title) for s in doc.sections))
+    assert len(outlines) == 1

@@ -275,3 +275,16 @@ def test_docx_heading_styles_become_headings(tmp_path: Path) -> None:
     doc = load(path)
     assert doc.title == "青石镇党委自查报告"
     assert [(s.title, s.level) for s in doc.sections] == [("基本情况", 1), ("学习教育", 2), ("存在问题", 1)]
+
+
+def test_pdf_with_block_paragraphs_joins_lines_that_stop_mid_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "block.pdf"
+    paragraphs = [
+        "青石镇纪委关于巡察整改情况的报告",
+        "一、整改工作总体情况",
+        "巡察反馈意见指出问题共12个，截至2024年10月底已完成整改11个，剩余1个正在推进，整改完成率91.7%，镇纪委将持续跟踪",
+        "二、存在的主要问题",
+        "有的干部把记笔记当学习，学用脱节，浅尝辄止，对党的创新理论理解不透，运用不够，学习成效不明显",
+    ]
+    write_pdf(path, paragraphs, indent_paragraphs=False, header=None, page_numbers=False)
+    assert read(path).text.split("\n") == paragraphs
