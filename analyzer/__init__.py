@@ -3,13 +3,14 @@
 The public API, for scripts and notebooks::
 
     import analyzer
-    doc = analyzer.load("report.docx")          # read and find the structure
-    doc = analyzer.from_text("一、存在问题\\n…")  # the same for a string
+    doc = analyzer.analyze("report.docx")       # read, structure, classify paragraphs
+    doc = analyzer.load("report.docx")          # read and find the structure only
+    doc = analyzer.from_text("一、存在问题\\n…")  # structure for a string (analyze_text classifies too)
     doc.to_dict()                                # the document JSON of DESIGN.md
 """
 
 from analyzer.document import Document, Item, Paragraph, Section
-from analyzer.engine import from_text, load
+from analyzer.engine import analyze, analyze_text, from_text, load
 from analyzer.errors import AnalyzerError
 from analyzer.segment import Segmenter, get_segmenter
 
@@ -21,6 +22,8 @@ __all__ = [
     "Item",
     "Paragraph",
     "Section",
+    "analyze",
+    "analyze_text",
     "Segmenter",
     "from_text",
     "get_segmenter",

@@ -1,13 +1,15 @@
-"""Wire the stages: read → normalise → structure (→ later stages as they land).
+"""Wire the stages: read → normalise → structure → classify.
 
-`load(path)` and `from_text(text)` are the entry points; both return a `Document` whose offsets index its
-normalised text. The CLI and the public API in `analyzer/__init__.py` call these and nothing deeper.
+`load(path)` and `from_text(text)` read and structure a report; `analyze(path)` and `analyze_text(text)` go on to
+classify its paragraphs with the shipped model (or another, `model=`). Each returns a `Document` whose offsets
+index its normalised text. The CLI and the public API in `analyzer/__init__.py` call these and nothing deeper.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.classify import classify, load_model
 from analyzer.document import Document
 from analyzer.normalize import normalize
 from analyzer.readers import DEFAULT_MAX_BYTES, RawText, read
@@ -56,3 +58,24 @@ def from_raw(raw: RawText, *, source: str) -> Document:
         "notes": list(raw.notes),
     }
     return parse(normalized.text, source=source, meta=meta, outline=raw.outline)
+
+
+def analyze(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, model: str | Path | None = None) -> Document:
+    """Read a report, find its structure, and give each paragraph and section a role and a category.
+
+    Args:
+        path: A .txt, .md, .docx or .pdf file.
+        max_bytes: Files larger than this are refused.
+        model: A model file made by ``analyzer train``; None for the model shipped in the package.
+
+    Raises:
+        UnreadableFileError: when the file cannot be read as a report.
+        ModelError: when the model cannot be loaded or is not trusted.
+    """
+    models = load_model(str(model) if model else None)
+    return classify(load(path, max_bytes=max_bytes), models)
+
+
+def analyze_text(text: str, *, source: str = "<text>", model: str | Path | None = None) -> Document:
+    """`analyze` for a report given as a string."""
+    return classify(from_text(text, source=source), load_model(str(model) if model else None))

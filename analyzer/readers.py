@@ -784,8 +784,9 @@ def _join_pdf_lines(pages: list[list[_PdfLine]]) -> list[str]:
             indented = line.x0 > left + 1.2 * width
             ends_sentence = previous.text.rstrip()[-1:] in "。！？!?：:"
             heading_like = bool(_HEADING_START.match(text.strip()))
-            if uses_indent:
-                joins = reaches_margin and not indented and not (ends_sentence and heading_like)
+            if uses_indent:  # an unindented heading after a full stop is the one exception (not after a colon)
+                ends_full_stop = previous.text.rstrip()[-1:] in "。！？!?"
+                joins = reaches_margin and not indented and not (ends_full_stop and heading_like)
             else:
                 joins = reaches_margin and not ends_sentence and not (heading_like and ends_sentence)
             if joins:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzer import from_text  # noqa: E402
+from analyzer.corpus import source_files  # noqa: E402
 
 FRONT = {"title", "issuer", "doc_number", "date"}
 
@@ -31,11 +32,14 @@ def main() -> None:
     args = parser.parse_args()
     counts = {"heading": [0, 0, 0], "title": [0, 0, 0]}  # true positives, false positives, false negatives
     documents = 0
-    for path in sorted((ROOT / "corpora" / "written").glob(f"{args.only}*.json")):
+    for path in [p for p in source_files(ROOT / "corpora") if p.stem.startswith(args.only)]:
         record = json.loads(path.read_text(encoding="utf-8"))
         doc = from_text("\n".join(p["text"] for p in record["paragraphs"]), source=path.name)
         documents += 1
-        first_heading = next((i for i, p in enumerate(record["paragraphs"]) if p["role"] == "heading"), 10**6)
+        # the top: lines before the first that is neither title nor other (closing lines are role other)
+        first_heading = next(
+            (i for i, p in enumerate(record["paragraphs"]) if p["role"] not in ("title", "other")), 10**6
+        )
         for gold, found in zip(record["paragraphs"], doc.paragraphs, strict=True):
             for label, hit in (("heading", found.kind == "heading"), ("title", found.kind in FRONT)):
                 if label == "title" and found.index >= first_heading:
