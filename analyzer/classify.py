@@ -259,7 +259,12 @@ class TrainingResult:
 
 
 def _corpus_frame(rows: list[dict[str, Any]]):
-    """Rebuild each document from its paragraphs, compute features, and attach the labels."""
+    """Rebuild each document from its paragraphs, compute features, and attach the labels.
+
+    Returns:
+        The feature frame (one row per paragraph, in document order, with ``doc``, ``group``, ``index``, ``role``
+        and ``category``) and the rebuilt documents by id.
+    """
     import pandas as pd
 
     from analyzer.engine import from_text
@@ -268,17 +273,32 @@ def _corpus_frame(rows: list[dict[str, Any]]):
     for row in rows:
         by_doc.setdefault(row["doc"], []).append(row)
     records = []
+    docs: dict[str, Document] = {}
     for doc_id, doc_rows in by_doc.items():
         doc_rows.sort(key=lambda row: row["index"])
         doc = from_text("\n".join(row["text"] for row in doc_rows), source=doc_id)
         if [p.text for p in doc.paragraphs] != [row["text"] for row in doc_rows]:
             raise InputError(f"语料文档 {doc_id} 的段落与结构分析不一致 / paragraphs of {doc_id} do not match")
+        docs[doc_id] = doc
         for features, row in zip(paragraph_features(doc), doc_rows, strict=True):
             records.append(
                 features
-                | {"doc": doc_id, "group": row.get("group", doc_id), "role": row["role"], "category": row["category"]}
+                | {
+                    "doc": doc_id,
+                    "group": row.get("group", doc_id),
+                    "index": row["index"],
+                    "role": row["role"],
+                    "category": row["category"],
+                }
             )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records), docs
+
+
+def _label(docs: dict[str, Document], frame, roles, categories) -> None:
+    """Write roles and categories (aligned with `frame`'s rows) onto the documents' paragraphs."""
+    for doc_id, index, role, category in zip(frame["doc"], frame["index"], roles, categories, strict=True):
+        paragraph = docs[doc_id].paragraphs[index]
+        paragraph.role, paragraph.category = str(role), str(category)
 
 
 def _scores(truth: list[str], predicted: list[str], labels: tuple[str, ...]) -> dict[str, Any]:
@@ -318,18 +338,21 @@ def train(corpus: str | Path, *, folds: int = 5, progress=None) -> TrainingResul
     """
     from sklearn.model_selection import GroupKFold
 
-    from analyzer.corpus import data_version, read_paragraphs, summarize
+    from analyzer.corpus import data_version, read_items, read_paragraphs, summarize
+    from analyzer.extract import evaluate_items, extract, fit_item_model
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
     rows = read_paragraphs(corpus)
-    frame = _corpus_frame(rows)
+    frame, docs = _corpus_frame(rows)
+    gold_items = read_items(corpus)
     groups = frame["group"].to_numpy()
     folds = min(folds, len(set(groups)))
     if folds < 2:
         raise InputError("语料至少需要两篇文档才能做交叉验证 / the corpus needs at least two documents")
     body = ~frame["role"].isin(["title", "heading"])
     predictions = {"category": frame["category"].to_numpy().copy(), "role": frame["role"].to_numpy().copy()}
+    item_predictions: dict[str, Any] = {}
     splitter = GroupKFold(n_splits=folds)
     for number, (train_index, test_index) in enumerate(splitter.split(frame, groups=groups), start=1):
         say(f"交叉验证 / cross-validation fold {number}/{folds}")
@@ -338,6 +361,15 @@ def train(corpus: str | Path, *, folds: int = 5, progress=None) -> TrainingResul
         decisions, roles = decide(models, frame.iloc[test_index])
         predictions["category"][test_index] = models["category"].classes_[decisions.argmax(axis=1)]
         predictions["role"][test_index] = roles
+        if gold_items:
+            test_part = frame.iloc[test_index]
+            _label(docs, train_part, train_part["role"], train_part["category"])
+            _label(docs, test_part, roles, predictions["category"][test_index])
+            train_docs = {doc_id: docs[doc_id] for doc_id in dict.fromkeys(train_part["doc"]) if doc_id in gold_items}
+            item_model = fit_item_model(train_docs, gold_items)
+            for doc_id in dict.fromkeys(test_part["doc"]):
+                if doc_id in gold_items:
+                    item_predictions[doc_id] = extract(docs[doc_id], item_model)
     truth = frame[body]
     baseline_category = [keyword_category(text) for text in truth["text"]]
     baseline_role = [keyword_role(text, context) for text, context in zip(truth["text"], truth["context"], strict=True)]
@@ -348,8 +380,13 @@ def train(corpus: str | Path, *, folds: int = 5, progress=None) -> TrainingResul
         "baseline_category": _scores(list(truth["category"]), baseline_category, CATEGORIES),
         "baseline_role": _scores(list(truth["role"]), baseline_role, BODY_ROLES),
     }
+    if gold_items:
+        metrics["items"] = evaluate_items(item_predictions, gold_items, docs)
     say("在全部语料上训练 / fitting on the whole corpus")
     models = fit_models(frame, body)
+    if gold_items:
+        _label(docs, frame, frame["role"], frame["category"])
+        models["items"] = fit_item_model({d: docs[d] for d in docs if d in gold_items}, gold_items)
     return TrainingResult(
         models=models,
         metrics=metrics,
@@ -425,6 +462,21 @@ def model_card(card: dict[str, Any]) -> str:
         lines.append("|---" * (len(labels) + 1) + "|")
         for label, row in zip(labels, model["confusion"], strict=True):
             lines.append(f"| {label} | " + " | ".join(str(value) for value in row) + " |")
+        lines.append("")
+    items = metrics.get("items")
+    if items:
+        lines += [
+            f"## Ledger items and links (rule: {items['rule']})",
+            "",
+            "| | precision | recall | F1 | predicted | annotated |",
+            "|---|---|---|---|---|---|",
+        ]
+        for kind in ("problem", "measure", "links"):
+            row = items[kind]
+            lines.append(
+                f"| {kind} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['predicted']} | "
+                f"{row['gold']} |"
+            )
         lines.append("")
     return "\n".join(lines)
 

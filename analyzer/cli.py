@@ -127,6 +127,58 @@ def analyze(
         raise typer.Exit(2)
 
 
+def _expand(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Files named, and the supported files inside folders named (recursively), with the name to show for each."""
+    from analyzer.readers import SUPPORTED_SUFFIXES
+
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for inner in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+                found.append((inner, str(inner.relative_to(path))))
+        else:
+            found.append((path, str(path)))
+    return found
+
+
+@app.command()
+def ledger(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归）/ report files or folders")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出 .xlsx 或 .csv / the ledger file (.xlsx or .csv)")],
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+    model: ModelOption = None,
+) -> None:
+    """整改台账：问题、对应措施、是否具体，输出 Excel 或 CSV / the rectification ledger as .xlsx or .csv.
+
+    Example: analyzer ledger corpora/samples --out 台账.xlsx
+    """
+    from analyzer.report import write_ledger
+
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        _fail(f"不支持的台账格式 {out.suffix or '（无扩展名）'}；支持：.xlsx .csv / unsupported ledger format")
+        raise typer.Exit(2)
+    docs, names, failed = [], [], 0
+    for path, name in _expand(paths):
+        try:
+            docs.append(analyze_file(path, max_bytes=int(max_size * 1048576), model=model))
+            names.append(name)
+        except ModelError as e:
+            _fail(str(e))
+            raise typer.Exit(2) from None
+        except AnalyzerError as e:
+            _fail(str(e))
+            failed += 1
+    if not docs:
+        _fail("没有可分析的报告 / no readable report")
+        raise typer.Exit(2)
+    write_ledger(docs, out, names)
+    problems = sum(len(doc.problems) for doc in docs)
+    measures = sum(len(doc.measures) for doc in docs)
+    typer.echo(f"{len(docs)} 篇报告：{problems} 个问题，{measures} 项措施 → {out}")
+    if failed:
+        raise typer.Exit(2)
+
+
 @app.command()
 def train(
     corpus: Annotated[Path, typer.Argument(help="语料：paragraphs.jsonl 或含有它的文件夹 / the annotated corpus")],
@@ -163,6 +215,12 @@ def train(
                 f"  {label:14} {scores['precision']:6.3f} {scores['recall']:6.3f} {scores['f1']:6.3f} "
                 f"{scores['support']:5d}  {base:.3f}"
             )
+    items = metrics.get("items")
+    if items:
+        typer.echo(f"\nledger items ({items['rule']}):")
+        for kind in ("problem", "measure", "links"):
+            row = items[kind]
+            typer.echo(f"  {kind:14} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
     typer.echo(f"\n模型已写入 / model written: {path} ({result.seconds:.0f} s)")
 
 

@@ -193,6 +193,29 @@ def read_paragraphs(corpus: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def read_items(corpus: str | Path) -> dict[str, dict[str, Any]]:
+    """Gold problem and measure items per document, from the ``documents.jsonl`` beside ``paragraphs.jsonl``.
+
+    Returns:
+        {doc: {"problems": [(paragraph, start, end)], "measures": [(paragraph, start, end, [problem indexes])]}},
+        offsets relative to the paragraph; empty when the corpus has no documents.jsonl.
+    """
+    path = Path(corpus)
+    path = (path if path.is_dir() else path.parent) / "documents.jsonl"
+    if not path.is_file():
+        return {}
+    items: dict[str, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        items[record["doc"]] = {
+            "problems": [(p["paragraph"], p["start"], p["end"]) for p in record["problems"]],
+            "measures": [(m["paragraph"], m["start"], m["end"], list(m["problems"])) for m in record["measures"]],
+        }
+    return items
+
+
 def data_version(corpus: str | Path) -> str:
     """A short content hash of a corpus's ``paragraphs.jsonl``, recorded in the model card."""
     path = Path(corpus)

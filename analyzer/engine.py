@@ -1,7 +1,8 @@
-"""Wire the stages: read → normalise → structure → classify.
+"""Wire the stages: read → normalise → structure → classify → extract → check.
 
 `load(path)` and `from_text(text)` read and structure a report; `analyze(path)` and `analyze_text(text)` go on to
-classify its paragraphs with the shipped model (or another, `model=`). Each returns a `Document` whose offsets
+classify its paragraphs with the shipped model (or another, `model=`), extract its ledger of problems and measures,
+and run the ledger checks. Each returns a `Document` whose offsets
 index its normalised text. The CLI and the public API in `analyzer/__init__.py` call these and nothing deeper.
 """
 
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.checks.ledger import check_ledger
 from analyzer.classify import classify, load_model
 from analyzer.document import Document
+from analyzer.extract import extract
 from analyzer.normalize import normalize
 from analyzer.readers import DEFAULT_MAX_BYTES, RawText, read
 from analyzer.structure import parse
@@ -72,10 +75,21 @@ def analyze(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, model: str 
         UnreadableFileError: when the file cannot be read as a report.
         ModelError: when the model cannot be loaded or is not trusted.
     """
-    models = load_model(str(model) if model else None)
-    return classify(load(path, max_bytes=max_bytes), models)
+    return _analyze_document(load(path, max_bytes=max_bytes), model)
 
 
 def analyze_text(text: str, *, source: str = "<text>", model: str | Path | None = None) -> Document:
     """`analyze` for a report given as a string."""
-    return classify(from_text(text, source=source), load_model(str(model) if model else None))
+    return _analyze_document(from_text(text, source=source), model)
+
+
+def _analyze_document(doc: Document, model: str | Path | None) -> Document:
+    """Classify paragraphs, extract the ledger, and run the ledger checks."""
+    models = load_model(str(model) if model else None)
+    classify(doc, models)
+    if "items" in models:
+        problems, measures = extract(doc, models["items"])
+        doc.problems = [item.to_dict() for item in problems]
+        doc.measures = [item.to_dict() for item in measures]
+        doc.findings = [f.to_dict() for f in check_ledger(problems, measures)]
+    return doc

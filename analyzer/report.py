@@ -101,3 +101,125 @@ def render_summary(doc: Document) -> str:
         lines.append(f"已去除 {len(meta['artefacts'])} 处抓取残留标记（如 ##paidbegin##）")
     lines.append(render_outline(doc))
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------ the ledger
+
+PROBLEM_COLUMNS = {
+    "doc": "文档",
+    "problem": "问题编号",
+    "category": "类别",
+    "specific": "是否具体",
+    "measures": "对应措施",
+    "text": "问题内容",
+    "evidence": "具体依据",
+    "measure_texts": "措施内容",
+    "section": "所在部分",
+    "line": "行号",
+}
+MEASURE_COLUMNS = {
+    "doc": "文档",
+    "measure": "措施编号",
+    "category": "类别",
+    "checkable": "可否核验",
+    "evidence": "核验依据",
+    "problems": "对应问题",
+    "section": "所在部分",
+    "line": "行号",
+    "text": "措施内容",
+}
+
+
+def ledger_frames(docs: list[Document], names: list[str] | None = None):
+    """The ledger as two DataFrames: one row per problem (with its measures), one row per measure.
+
+    Column names are the stable machine names of DESIGN.md (``doc, problem, category, specific, measures, text``
+    and more); `write_ledger` gives them Chinese headers in a spreadsheet.
+    """
+    import pandas as pd
+
+    problem_rows, measure_rows = [], []
+    for position, doc in enumerate(docs):
+        name = names[position] if names else doc.source
+        measure_text = {m["id"]: m["text"] for m in doc.measures}
+        for problem in doc.problems:
+            section = doc.section(problem.get("section"))
+            problem_rows.append(
+                {
+                    "doc": name,
+                    "problem": problem["id"],
+                    "category": CATEGORY_LABELS.get(problem["category"], problem["category"]),
+                    "specific": problem["specific"],
+                    "evidence": "、".join(problem["evidence"]),
+                    "measures": " ".join(problem["measures"]),
+                    "measure_texts": "\n".join(f"{m}：{measure_text[m]}" for m in problem["measures"]),
+                    "section": section.title if section else "",
+                    "line": doc.line_col(problem["start"])[0],
+                    "text": problem["text"],
+                }
+            )
+        for measure in doc.measures:
+            section = doc.section(measure.get("section"))
+            measure_rows.append(
+                {
+                    "doc": name,
+                    "measure": measure["id"],
+                    "category": CATEGORY_LABELS.get(measure["category"], measure["category"]),
+                    "checkable": measure["checkable"],
+                    "evidence": "、".join(measure["evidence"]),
+                    "problems": " ".join(measure["problems"]),
+                    "section": section.title if section else "",
+                    "line": doc.line_col(measure["start"])[0],
+                    "text": measure["text"],
+                }
+            )
+    return (
+        pd.DataFrame(problem_rows, columns=list(PROBLEM_COLUMNS)),
+        pd.DataFrame(measure_rows, columns=list(MEASURE_COLUMNS)),
+    )
+
+
+def write_ledger(docs: list[Document], path, names: list[str] | None = None) -> None:
+    """Write the ledger as .xlsx (a sheet of problems with their measures, a sheet of measures; Chinese headers;
+    filters on; header row frozen) or .csv (the problems, UTF-8 with BOM so that Excel shows the Chinese).
+
+    The file is written whole or not at all: to a temporary name first, then renamed.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    problems, measures = ledger_frames(docs, names)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        if path.suffix.lower() == ".csv":
+            problems.to_csv(temporary, index=False, encoding="utf-8-sig")
+        else:
+            _write_xlsx(temporary, problems, measures)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_xlsx(path, problems, measures) -> None:
+    import pandas as pd
+    from openpyxl.styles import Alignment, Font
+
+    yes_no = {True: "是", False: "否"}
+    sheets = {
+        "问题清单": problems.replace({"specific": yes_no}).rename(columns=PROBLEM_COLUMNS),
+        "整改措施": measures.replace({"checkable": yes_no}).rename(columns=MEASURE_COLUMNS),
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for title, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=title, index=False)
+            sheet = writer.sheets[title]
+            sheet.auto_filter.ref = sheet.dimensions
+            sheet.freeze_panes = "A2"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for column in sheet.columns:
+                header = column[0].value or ""
+                wide = header in ("问题内容", "措施内容", "对应措施") or header.endswith("内容")
+                sheet.column_dimensions[column[0].column_letter].width = 60 if wide else 14
+                for cell in column[1:]:
+                    cell.alignment = Alignment(wrap_text=wide, vertical="top")

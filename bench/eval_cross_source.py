@@ -29,7 +29,7 @@ from analyzer.corpus import BODY_ROLES, CATEGORIES, read_paragraphs  # noqa: E40
 
 def main() -> None:
     rows = read_paragraphs(ROOT / "corpora")
-    frame = _corpus_frame(rows)
+    frame, _ = _corpus_frame(rows)
     source = {row["doc"]: row.get("source", "written") for row in rows}
     real = frame["doc"].map(source).isin(["seed", "external"])
     body = ~frame["role"].isin(["title", "heading"])

@@ -40,8 +40,17 @@ def _check_document_json(record: dict, lines: list[str]) -> None:
         }
     for section in record["sections"]:
         assert set(section) >= {"id", "level", "number", "title", "start", "end", "parent", "role", "category"}
-    for key in ("problems", "measures", "findings"):
-        assert record[key] == []
+    from analyzer.checks import REGISTRY
+
+    for item in record["problems"] + record["measures"]:
+        assert text[item["start"] : item["end"]] == item["text"]
+    problem_ids = {p["id"] for p in record["problems"]}
+    measure_ids = {m["id"] for m in record["measures"]}
+    assert all(set(p["measures"]) <= measure_ids for p in record["problems"])
+    assert all(set(m["problems"]) <= problem_ids for m in record["measures"])
+    for finding in record["findings"]:
+        assert finding["code"] in REGISTRY and finding["message"]
+        assert 0 <= finding["start"] <= finding["end"] <= len(text)
 
 
 @pytest.mark.parametrize("path", seed_paths(), ids=lambda p: p.stem)
