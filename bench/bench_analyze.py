@@ -6,8 +6,9 @@ Run by hand (it is not part of the test suite):
     python bench/bench_analyze.py --docs 500      # a smaller batch
 
 It prints the machine, then characters per second for: reading and structuring each sample file; structuring the
-generated batch (`analyzer.from_text`); our `Segmenter` with each engine; and plain `jieba.lcut` (jieba's global
-tokenizer, default dictionary) on the very same text. Start-up costs (dictionary loading) are reported apart.
+generated batch (`analyzer.from_text`); the full analysis of the batch (`analyzer.analyze_text`: structure,
+classification, ledger and checks); our `Segmenter` with each engine; and plain `jieba.lcut` (jieba's global
+tokenizer, default dictionary) on the very same text. Start-up costs (dictionary and model loading) are apart.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer import from_text, load  # noqa: E402
+from analyzer import analyze_text, from_text, load  # noqa: E402
 from analyzer.segment import Segmenter  # noqa: E402
 
 
@@ -72,6 +73,15 @@ def main() -> None:
     for text in texts:
         from_text(text)
     print(f"structure (analyzer.from_text):   {_rate(chars, time.perf_counter() - start)}")
+
+    analyze_text("预热", source="warm-up")  # load the model once, as a process does
+    start = time.perf_counter()
+    for text in texts:
+        analyze_text(text)
+    print(
+        f"full analysis (analyze_text):     {_rate(chars, time.perf_counter() - start)}  "
+        "(structure, classification, ledger, checks; one document at a time)"
+    )
 
     for engine in ("rjieba", "jieba"):
         start = time.perf_counter()
