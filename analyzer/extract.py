@@ -230,11 +230,19 @@ def span_iou(a: tuple[int, int], b: tuple[int, int]) -> float:
 # ------------------------------------------------------------------------------------------------ links
 
 
+LINK_SHARE = 0.6
+LINK_FLOOR = 0.25
+"""A measure also answers every other problem whose wording score is at least LINK_SHARE of the best one's and at
+least LINK_FLOOR (a quarter of the bigrams shared): one measure often answers two or three problems. Chosen by
+grouped cross-validation: link F1 0.744 → 0.783 (precision 0.867 → 0.819, recall 0.652 → 0.749)."""
+
+
 def link(problems: list[LedgerItem], measures: list[LedgerItem], doc: Document) -> None:
     """Link each measure to the problems it answers.
 
     A measure answers the problem whose wording it shares most (character bigram overlap), preferring problems of
-    its own category; a measure inside a problem's paragraph answers that problem; when wording says nothing
+    its own category, and any other problem it shares nearly as much with (see `LINK_SHARE`); a measure inside a
+    problem's paragraph answers that problem; when wording says nothing
     (no shared bigram with any problem), the measure answers the problem of its category in the same rank order
     (the third measure on 思想建设 answers the third problem on 思想建设), else none.
     """
@@ -259,7 +267,11 @@ def link(problems: list[LedgerItem], measures: list[LedgerItem], doc: Document) 
             best = int(np.argmax(scores))
             chosen = []
             if scores[best] - (0.15 if problems[best].category == measure.category else 0.0) >= 0.12:
-                chosen = [problems[best]]
+                chosen = [
+                    problem
+                    for index, (problem, score) in enumerate(zip(problems, scores, strict=True))
+                    if index == best or (score >= LINK_SHARE * scores[best] and score >= LINK_FLOOR)
+                ]
             else:
                 rank = rank_in_category.get(measure.category, 0)
                 pool = by_category.get(measure.category, [])
