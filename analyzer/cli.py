@@ -107,14 +107,8 @@ def analyze(
     """
     failed = 0
     several = len(files) > 1
-    for position, file in enumerate(files):
-        try:
-            doc = analyze_file(file, max_bytes=int(max_size * 1048576), model=model)
-        except ModelError as e:
-            _fail(str(e))
-            raise typer.Exit(2) from None
-        except AnalyzerError as e:
-            _fail(str(e))
+    for position, (_, _, doc) in enumerate(_analyze_each([(file, str(file)) for file in files], max_size, model)):
+        if doc is None:
             failed += 1
             continue
         if output_format is OutputFormat.json:
@@ -125,6 +119,20 @@ def analyze(
             typer.echo(render_summary(doc))
     if failed:
         raise typer.Exit(2)
+
+
+def _analyze_each(files: list[tuple[Path, str]], max_size: float, model: Path | None):
+    """Analyse files one by one, yielding (path, name, document); a file that cannot be read gets its line on stderr
+    and None. A model that cannot be loaded ends the command (exit 2): no file could be analysed with it."""
+    for path, name in files:
+        try:
+            yield path, name, analyze_file(path, max_bytes=int(max_size * 1048576), model=model)
+        except ModelError as e:
+            _fail(str(e))
+            raise typer.Exit(2) from None
+        except AnalyzerError as e:
+            _fail(str(e))
+            yield path, name, None
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -158,16 +166,12 @@ def ledger(
         _fail(f"不支持的台账格式 {out.suffix or '（无扩展名）'}；支持：.xlsx .csv / unsupported ledger format")
         raise typer.Exit(2)
     docs, names, failed = [], [], 0
-    for path, name in _expand(paths):
-        try:
-            docs.append(analyze_file(path, max_bytes=int(max_size * 1048576), model=model))
-            names.append(name)
-        except ModelError as e:
-            _fail(str(e))
-            raise typer.Exit(2) from None
-        except AnalyzerError as e:
-            _fail(str(e))
+    for _, name, doc in _analyze_each(_expand(paths), max_size, model):
+        if doc is None:
             failed += 1
+        else:
+            docs.append(doc)
+            names.append(name)
     if not docs:
         _fail("没有可分析的报告 / no readable report")
         raise typer.Exit(2)

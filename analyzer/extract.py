@@ -110,7 +110,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|次|名|人|件|项|条|起|家|户|万|元|天|年|月|批|笔|场|期)")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|上半年|下半年|今年|去年|年初|年中|年底|第[一二三四]季度")
-_EXAMPLE = re.compile(r"如|比如|例如|譬如|其中")
+_EXAMPLE = re.compile(r"比如|例如|譬如|(?<![比例譬假])如[^何此今期实同果下上]")
 _BODY = re.compile(r"([\u4e00-\u9fff]{2,12})(?:局|委|办|院|所|站|中心|公司|村|社区|镇|乡|街道|支部|科|室|股|队|组)")
 _GENERIC = set("个各有全本该我这那此每其的了在和与下上对于将把被从等些多少几")
 _PERSON = re.compile(r"[\u4e00-\u9fff](?:某|XX|××)|同志|书记|主任|局长|科长|股长|校长|院长|经理")
@@ -129,7 +129,7 @@ def problem_evidence(text: str) -> list[str]:
         evidence.append("数字")
     if _DATE.search(text):
         evidence.append("时间")
-    if _EXAMPLE.search(text) and re.search(r"(?:比如|例如|譬如)|如[^何此今期实同果]", text):
+    if _EXAMPLE.search(text):
         evidence.append("事例")
     if any(not set(match.group(1)) & _GENERIC for match in _BODY.finditer(text)):
         evidence.append("具体单位")

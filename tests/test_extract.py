@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import seed_paths
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.cli import app
 from analyzer.engine import analyze_text, from_text
@@ -188,3 +190,35 @@ def test_ledger_refuses_other_formats(runner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ledger", str(seed_paths()[0]), "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert "支持：.xlsx .csv" in result.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "一、存在问题",
+                "（一）学习不深入。",
+                "一是",
+                "二是",
+                "整改措施：",
+                "。",
+                "\n",
+                "由办公室牵头",
+                "6月底前",
+                "XX镇",
+                "  ",
+                "学习",
+                "制度",
+            ]
+        )
+        | st.text(max_size=6),
+        max_size=30,
+    )
+)
+def test_full_analysis_never_raises_and_items_index_the_text(pieces: list[str]) -> None:
+    doc = analyze_text("".join(pieces))
+    for item in doc.problems + doc.measures:
+        assert doc.text[item["start"] : item["end"]] == item["text"]
+    for finding in doc.findings:
+        assert 0 <= finding["start"] <= finding["end"] <= len(doc.text)
