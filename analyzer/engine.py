@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.checks.ledger import check_ledger
+from analyzer.checks.template import check_template
 from analyzer.classify import classify, load_model
 from analyzer.document import Document
 from analyzer.extract import extract
@@ -84,12 +85,14 @@ def analyze_text(text: str, *, source: str = "<text>", model: str | Path | None 
 
 
 def _analyze_document(doc: Document, model: str | Path | None) -> Document:
-    """Classify paragraphs, extract the ledger, and run the ledger checks."""
+    """Classify paragraphs, extract the ledger, and run the template and ledger checks."""
     models = load_model(str(model) if model else None)
     classify(doc, models)
+    findings = check_template(doc)
     if "items" in models:
         problems, measures = extract(doc, models["items"])
         doc.problems = [item.to_dict() for item in problems]
         doc.measures = [item.to_dict() for item in measures]
-        doc.findings = [f.to_dict() for f in check_ledger(problems, measures)]
+        findings += check_ledger(problems, measures)
+    doc.findings = [f.to_dict() for f in sorted(findings, key=lambda f: (f.start, f.code))]
     return doc
