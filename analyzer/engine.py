@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.checks.boilerplate import check_boilerplate
 from analyzer.checks.ledger import check_ledger
 from analyzer.checks.template import check_template
 from analyzer.classify import classify, load_model
@@ -85,10 +86,10 @@ def analyze_text(text: str, *, source: str = "<text>", model: str | Path | None 
 
 
 def _analyze_document(doc: Document, model: str | Path | None) -> Document:
-    """Classify paragraphs, extract the ledger, and run the template and ledger checks."""
+    """Classify paragraphs, extract the ledger, and run the template, boilerplate and ledger checks."""
     models = load_model(str(model) if model else None)
     classify(doc, models)
-    findings = check_template(doc)
+    findings = check_template(doc) + check_boilerplate(doc)
     if "items" in models:
         problems, measures = extract(doc, models["items"])
         doc.problems = [item.to_dict() for item in problems]
