@@ -135,7 +135,7 @@ class CopyResult:
     lengths: dict[str, int] = field(default_factory=dict)
 
     def ratio(self, name: str) -> float:
-        """Share of a document's matching characters covered by text found in any other document (总复制比)."""
+        """Share of a document's characters (white space aside) found in any other document (总复制比)."""
         covered = _union_length([(s.start, s.end) for s in self.spans.get(name, [])])
         return covered / self.lengths[name] if self.lengths.get(name) else 0.0
 
@@ -181,7 +181,7 @@ def find_copies(docs: dict[str, Document]) -> CopyResult:
         for value, position in prints[name]:
             index[value].append((name, position))
     stock_limit = max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(docs)))
-    result = CopyResult(lengths={name: len(text.chars.replace("\x00", "")) for name, text in texts.items()})
+    result = CopyResult(lengths={name: sum(not c.isspace() for c in doc.text) for name, doc in docs.items()})
     for name, text in texts.items():
         runs: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
         for value, position in prints[name]:
