@@ -16,6 +16,7 @@ import typer
 from analyzer import __version__
 from analyzer.classify import ModelError
 from analyzer.engine import analyze as analyze_file
+from analyzer.engine import compare
 from analyzer.errors import AnalyzerError
 from analyzer.readers import DEFAULT_MAX_BYTES
 from analyzer.report import render_outline, render_summary, to_json
@@ -100,17 +101,18 @@ def analyze(
 ) -> None:
     """分析报告，输出文档 JSON 或文字摘要 / analyse reports; print the document JSON or a text summary.
 
-    With several files and --format json, one JSON document per line (JSON Lines). A file that cannot be read
-    gets one line on stderr; the others are still analysed, and the exit code is 2.
+    With several files and --format json, one JSON document per line (JSON Lines), and the files are checked
+    against each other for copying (CPY findings, each paragraph's `copied` share). A file that cannot be read gets
+    one line on stderr; the others are still analysed, and the exit code is 2.
 
     Example: analyzer analyze corpora/samples/*.txt --format json
     """
-    failed = 0
+    analysed = list(_analyze_each([(file, str(file)) for file in files], max_size, model))
+    failed = sum(doc is None for _, _, doc in analysed)
+    docs = {name: doc for _, name, doc in analysed if doc is not None}
+    compare(docs)
     several = len(files) > 1
-    for position, (_, _, doc) in enumerate(_analyze_each([(file, str(file)) for file in files], max_size, model)):
-        if doc is None:
-            failed += 1
-            continue
+    for position, doc in enumerate(docs.values()):
         if output_format is OutputFormat.json:
             typer.echo(to_json(doc, indent=None if several else 2))
         else:

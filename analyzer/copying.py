@@ -136,7 +136,7 @@ class CopyResult:
 
     def ratio(self, name: str) -> float:
         """Share of a document's characters (white space aside) found in any other document (总复制比)."""
-        covered = _union_length([(s.start, s.end) for s in self.spans.get(name, [])])
+        covered = union_length([(s.start, s.end) for s in self.spans.get(name, [])])
         return covered / self.lengths[name] if self.lengths.get(name) else 0.0
 
     def source_ratios(self, name: str) -> dict[str, float]:
@@ -145,10 +145,10 @@ class CopyResult:
         for span in self.spans.get(name, []):
             by_source[span.source].append((span.start, span.end))
         total = self.lengths.get(name) or 1
-        return {source: _union_length(spans) / total for source, spans in by_source.items()}
+        return {source: union_length(spans) / total for source, spans in by_source.items()}
 
 
-def _union_length(spans: list[tuple[int, int]]) -> int:
+def union_length(spans: list[tuple[int, int]]) -> int:
     total = 0
     current_start = current_end = -1
     for start, end in sorted(spans):

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.checks.boilerplate import check_boilerplate
+from analyzer.checks.copying import apply_copies
 from analyzer.checks.ledger import check_ledger
 from analyzer.checks.template import check_template
 from analyzer.classify import classify, load_model
+from analyzer.copying import find_copies
 from analyzer.document import Document
 from analyzer.extract import extract
 from analyzer.normalize import normalize
@@ -97,3 +99,18 @@ def _analyze_document(doc: Document, model: str | Path | None) -> Document:
         findings += check_ledger(problems, measures)
     doc.findings = [f.to_dict() for f in sorted(findings, key=lambda f: (f.start, f.code))]
     return doc
+
+
+def compare(docs: dict[str, Document]) -> None:
+    """Check analysed documents against each other for copying: sets each paragraph's ``copied`` share and the
+    documents' ``meta["copy_ratio"]`` and ``meta["copy_sources"]``, and adds CPY findings with their sources.
+
+    Args:
+        docs: Analysed documents by the name to report them under (a path as given, or relative to a folder).
+    """
+    if len(docs) < 2:
+        return
+    found = apply_copies(docs, find_copies(docs))
+    for name, doc in docs.items():
+        merged = doc.findings + [f.to_dict() for f in found.get(name, [])]
+        doc.findings = sorted(merged, key=lambda f: (f["start"], f["code"]))

@@ -99,6 +99,16 @@ def render_summary(doc: Document) -> str:
     lines = [f"{doc.source}  ({read})", counts]
     if meta.get("artefacts"):
         lines.append(f"已去除 {len(meta['artefacts'])} 处抓取残留标记（如 ##paidbegin##）")
+    if meta.get("copy_sources"):
+        top, share = next(iter(meta["copy_sources"].items()))
+        lines.append(f"总复制比 {meta['copy_ratio']:.1%}；单篇最大复制比 {share:.1%}（来源：{top}）")
+    if doc.problems or doc.measures:
+        lines.append(f"台账：{len(doc.problems)} 个问题，{len(doc.measures)} 项措施")
+    if doc.findings:
+        counts: dict[str, int] = {}
+        for found in doc.findings:
+            counts[found["code"]] = counts.get(found["code"], 0) + 1
+        lines.append("发现：" + "，".join(f"{code}×{count}" for code, count in sorted(counts.items())))
     lines.append(render_outline(doc))
     return "\n".join(lines)
 

@@ -3,6 +3,8 @@ formulations not counted."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from analyzer.copying import MIN_RUN, MatchText, find_copies, fingerprints
 from analyzer.engine import from_text
 
@@ -77,3 +79,33 @@ def test_winnowing_keeps_fewer_prints_but_every_long_run() -> None:
     assert len(prints) < (len(text) - 9) / 2
     positions = sorted(position for _, position in prints)
     assert all(b - a <= 4 for a, b in zip(positions, positions[1:], strict=False))
+
+
+def test_analyze_several_files_reports_copying_with_its_source(runner, tmp_path) -> None:
+    import json
+
+    from conftest import ROOT
+
+    from analyzer.cli import app
+
+    lines = [p["text"] for p in json.loads((ROOT / "corpora/written/w1-01.json").read_text("utf-8"))["paragraphs"]]
+    source, copy, other = tmp_path / "source.txt", tmp_path / "copy.txt", tmp_path / "other.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    # a neighbour's copy: its own first half, then the source's second half with the town renamed
+    renamed = [line.replace("青峰", "白沙") for line in lines[len(lines) // 2 :]]
+    copy.write_text(COPY + "\n".join(renamed), encoding="utf-8")
+    other.write_text(INDEPENDENT, encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(source), str(copy), str(other), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = {Path(r["source"]).name: r for r in map(json.loads, result.stdout.strip().split("\n"))}
+    copied = [f for f in records["copy.txt"]["findings"] if f["code"] == "CPY001"]
+    assert copied and all(f["source"] == str(source) for f in copied)
+    text = records["copy.txt"]["text"]
+    for finding in copied:
+        source_text = records["source.txt"]["text"][finding["source_start"] : finding["source_end"]]
+        assert source_text and text[finding["start"] : finding["end"]]
+    assert max(p["copied"] for p in records["copy.txt"]["paragraphs"]) > 0.5
+    assert 0.3 < records["copy.txt"]["meta"]["copy_ratio"] < 1.0
+    assert not [f for f in records["other.txt"]["findings"] if f["code"] == "CPY001"]
+    summary = runner.invoke(app, ["analyze", str(source), str(copy)])
+    assert "总复制比" in summary.stdout

@@ -7,7 +7,7 @@ with `register` and returns `Finding`s; only the codes registered here exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -36,9 +36,10 @@ class Finding:
     start: int
     end: int
     paragraph: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of DESIGN.md."""
+        """The JSON form of DESIGN.md, with any extra fields of the check (a copy's source) after them."""
         return {
             "code": self.code,
             "name": REGISTRY[self.code].name,
@@ -47,7 +48,7 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "paragraph": self.paragraph,
-        }
+        } | self.extra
 
 
 REGISTRY: dict[str, Check] = {}
@@ -63,6 +64,6 @@ def register(check: Check) -> Check:
     return check
 
 
-def finding(code: str, message: str, start: int, end: int, paragraph: int | None) -> Finding:
+def finding(code: str, message: str, start: int, end: int, paragraph: int | None, **extra: Any) -> Finding:
     """A finding of a registered check, at its registered severity."""
-    return Finding(code, REGISTRY[code].severity, message, start, end, paragraph)
+    return Finding(code, REGISTRY[code].severity, message, start, end, paragraph, dict(extra))

@@ -1,0 +1,64 @@
+"""Copying (CPY): passages of a report found in another report of the same run, with the source and its span."""
+
+from __future__ import annotations
+
+from analyzer.checks import Check, Finding, finding, register
+from analyzer.copying import CopyResult, union_length
+from analyzer.document import Document
+
+COPIED_PASSAGE = register(
+    Check(
+        code="CPY001",
+        name="copied-passage",
+        severity="warning",
+        what="A passage of 13 or more characters (after punctuation, spaces, figures and placeholders are set aside) "
+        "that also stands in another report, when the two share at least 200 such characters in all; official "
+        "formulations and text most of the batch shares are not counted.",
+        why="Copying a neighbour's report, names changed, is the commonest way a report is not written.",
+        example="柳河镇：镇纪委全年组织集中学习9次，其中有3次只是传达文件，没有结合本镇信访积案开展研讨。",
+        instead="Write from your own unit's facts; quote a source only with its name.",
+    )
+)
+
+PAIR_FLAG_CHARS = 200
+"""Shared characters from which a pair of reports counts as copying (see bench/bench_copying.py)."""
+
+
+def apply_copies(docs: dict[str, Document], result: CopyResult) -> dict[str, list[Finding]]:
+    """Set each paragraph's ``copied`` share and the documents' copy ratios; return CPY findings per document."""
+    findings: dict[str, list[Finding]] = {}
+    for name, doc in docs.items():
+        spans = result.spans.get(name, [])
+        for paragraph in doc.paragraphs:
+            covered = [
+                (max(s.start, paragraph.start), min(s.end, paragraph.end))
+                for s in spans
+                if s.start < paragraph.end and s.end > paragraph.start
+            ]
+            paragraph.copied = round(union_length(covered) / len(paragraph.text), 4) if paragraph.text else 0.0
+        doc.meta["copy_ratio"] = round(result.ratio(name), 4)
+        doc.meta["copy_sources"] = {
+            source: round(ratio, 4) for source, ratio in sorted(result.source_ratios(name).items(), key=lambda x: -x[1])
+        }
+        found = []
+        for span in spans:
+            key = (name, span.source) if name < span.source else (span.source, name)
+            if result.shared.get(key, 0) < PAIR_FLAG_CHARS:
+                continue
+            source = docs[span.source]
+            line = source.line_col(span.source_start)[0]
+            where = next((p.index for p in doc.paragraphs if p.start <= span.start < p.end + 1), None)
+            found.append(
+                finding(
+                    COPIED_PASSAGE.code,
+                    f"与《{source.title or span.source}》第{line}行起的文字相同（{span.end - span.start}字）",
+                    span.start,
+                    span.end,
+                    where,
+                    source=span.source,
+                    source_start=span.source_start,
+                    source_end=span.source_end,
+                )
+            )
+        findings[name] = found
+    return findings
