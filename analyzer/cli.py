@@ -52,6 +52,12 @@ ModelOption = Annotated[
 ]
 
 
+LibraryOption = Annotated[
+    Path | None,
+    typer.Option("--library", help="参考库文件（默认：用户数据目录下的 library.sqlite）/ the reference library file"),
+]
+
+
 def _fail(message: str) -> None:
     """One line on stderr, no traceback."""
     typer.echo(f"analyzer: {message}", err=True)
@@ -98,19 +104,29 @@ def analyze(
     ] = OutputFormat.text,
     max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
     model: ModelOption = None,
+    library: LibraryOption = None,
 ) -> None:
     """分析报告，输出文档 JSON 或文字摘要 / analyse reports; print the document JSON or a text summary.
 
     With several files and --format json, one JSON document per line (JSON Lines), and the files are checked
-    against each other for copying (CPY findings, each paragraph's `copied` share). A file that cannot be read gets
-    one line on stderr; the others are still analysed, and the exit code is 2.
+    against each other for copying (CPY findings, each paragraph's `copied` share); every file is also checked
+    against the reference library when there is one (--library, or the default one once something was added to it).
+    A file that cannot be read gets one line on stderr; the others are still analysed, and the exit code is 2.
 
     Example: analyzer analyze corpora/samples/*.txt --format json
     """
     analysed = list(_analyze_each([(file, str(file)) for file in files], max_size, model))
     failed = sum(doc is None for _, _, doc in analysed)
     docs = {name: doc for _, name, doc in analysed if doc is not None}
-    compare(docs)
+    from analyzer.library import default_path
+
+    if library is None and default_path().is_file():
+        library = default_path()
+    try:
+        compare(docs, library=library)
+    except AnalyzerError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
     several = len(files) > 1
     for position, doc in enumerate(docs.values()):
         if output_format is OutputFormat.json:
@@ -182,6 +198,82 @@ def ledger(
     measures = sum(len(doc.measures) for doc in docs)
     typer.echo(f"{len(docs)} 篇报告：{problems} 个问题，{measures} 项措施 → {out}")
     if failed:
+        raise typer.Exit(2)
+
+
+library_app = typer.Typer(
+    help="参考库：往年报告与模板，用于抄袭比对 / the reference library of earlier reports and templates"
+)
+app.add_typer(library_app, name="library")
+
+
+class LibraryKind(enum.StrEnum):
+    """What a library document is."""
+
+    submission = "submission"
+    template = "template"
+
+
+@library_app.command("add")
+def library_add(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归）/ report files or folders")],
+    kind: Annotated[LibraryKind, typer.Option(help="往年报告或网上模板 / an earlier submission or a template")] = (
+        LibraryKind.submission
+    ),
+    library: LibraryOption = None,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+) -> None:
+    """加入参考库（按内容去重）/ add reports to the library (the same text is kept once).
+
+    Example: analyzer library add 2023年报告/ --library lib.sqlite
+    """
+    from analyzer.engine import load
+    from analyzer.library import Library, default_path
+
+    failed = 0
+    docs = []
+    for path, name in _expand(paths):
+        try:
+            docs.append((name, load(path, max_bytes=int(max_size * 1048576))))
+        except AnalyzerError as e:
+            _fail(str(e))
+            failed += 1
+    try:
+        with Library(library or default_path()) as opened:
+            results = opened.add(docs, kind=kind.value)
+    except AnalyzerError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    added = sum(1 for _, new in results if new)
+    typer.echo(
+        f"新增 {added} 篇，已存在 {len(results) - added} 篇 / added {added}, already there {len(results) - added}"
+    )
+    if failed:
+        raise typer.Exit(2)
+
+
+@library_app.command("list")
+def library_list(library: LibraryOption = None) -> None:
+    """列出参考库中的文档 / list the library's documents."""
+    from analyzer.library import Library, default_path
+
+    with Library(library or default_path()) as opened:
+        for entry in opened.entries():
+            typer.echo(f"{entry.id}\t{entry.kind}\t{entry.chars}\t{entry.added}\t{entry.name}")
+
+
+@library_app.command("remove")
+def library_remove(
+    keys: Annotated[list[str], typer.Argument(help="文档编号或名称 / ids or names as listed")],
+    library: LibraryOption = None,
+) -> None:
+    """从参考库删除文档 / remove documents from the library."""
+    from analyzer.library import Library, default_path
+
+    with Library(library or default_path()) as opened:
+        missing = opened.remove(keys)
+    if missing:
+        _fail(f"参考库中没有：{', '.join(missing)} / not in the library")
         raise typer.Exit(2)
 
 

@@ -101,16 +101,26 @@ def _analyze_document(doc: Document, model: str | Path | None) -> Document:
     return doc
 
 
-def compare(docs: dict[str, Document]) -> None:
-    """Check analysed documents against each other for copying: sets each paragraph's ``copied`` share and the
-    documents' ``meta["copy_ratio"]`` and ``meta["copy_sources"]``, and adds CPY findings with their sources.
+def compare(docs: dict[str, Document], *, library: str | Path | None = None) -> None:
+    """Check analysed documents against each other, and against a reference library, for copying.
+
+    Sets each paragraph's ``copied`` share and the documents' ``meta["copy_ratio"]`` and ``meta["copy_sources"]``,
+    and adds CPY findings with their sources (a library source is named ``library:<name>``).
 
     Args:
         docs: Analysed documents by the name to report them under (a path as given, or relative to a folder).
+        library: A reference library file (see `analyzer.library`), or None.
     """
-    if len(docs) < 2:
+    references: dict[str, Document] = {}
+    if library is not None:
+        from analyzer.library import Library
+
+        with Library(library) as opened:
+            references = opened.sharing(docs.values())
+    if len(docs) + len(references) < 2:
         return
-    found = apply_copies(docs, find_copies(docs))
+    result = find_copies({**references, **docs})
+    found = apply_copies(docs, result, references)
     for name, doc in docs.items():
         merged = doc.findings + [f.to_dict() for f in found.get(name, [])]
         doc.findings = sorted(merged, key=lambda f: (f["start"], f["code"]))

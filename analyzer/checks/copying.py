@@ -24,8 +24,17 @@ PAIR_FLAG_CHARS = 200
 """Shared characters from which a pair of reports counts as copying (see bench/bench_copying.py)."""
 
 
-def apply_copies(docs: dict[str, Document], result: CopyResult) -> dict[str, list[Finding]]:
-    """Set each paragraph's ``copied`` share and the documents' copy ratios; return CPY findings per document."""
+def apply_copies(
+    docs: dict[str, Document], result: CopyResult, sources: dict[str, Document] | None = None
+) -> dict[str, list[Finding]]:
+    """Set each paragraph's ``copied`` share and the documents' copy ratios; return CPY findings per document.
+
+    Args:
+        docs: The documents to report on.
+        result: What `analyzer.copying.find_copies` found among them (and any reference documents).
+        sources: Reference documents that may be named as sources (from the library), besides `docs`.
+    """
+    known = {**(sources or {}), **docs}
     findings: dict[str, list[Finding]] = {}
     for name, doc in docs.items():
         spans = result.spans.get(name, [])
@@ -45,7 +54,7 @@ def apply_copies(docs: dict[str, Document], result: CopyResult) -> dict[str, lis
             key = (name, span.source) if name < span.source else (span.source, name)
             if result.shared.get(key, 0) < PAIR_FLAG_CHARS:
                 continue
-            source = docs[span.source]
+            source = known[span.source]
             line = source.line_col(span.source_start)[0]
             where = next((p.index for p in doc.paragraphs if p.start <= span.start < p.end + 1), None)
             found.append(
