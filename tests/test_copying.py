@@ -105,7 +105,11 @@ def test_analyze_several_files_reports_copying_with_its_source(runner, tmp_path)
         source_text = records["source.txt"]["text"][finding["source_start"] : finding["source_end"]]
         assert source_text and text[finding["start"] : finding["end"]]
     assert max(p["copied"] for p in records["copy.txt"]["paragraphs"]) > 0.5
-    assert 0.3 < records["copy.txt"]["meta"]["copy_ratio"] < 1.0
+    meta = records["copy.txt"]["meta"]
+    assert 0.3 < meta["copy_ratio"] < 1.0
+    assert 0.0 < meta["copy_ratio_excluding_stock"] <= 1.0
+    assert max(meta["section_copy_ratios"].values()) > 0.5
+    assert list(meta["copy_sources"]) == [str(source)]
     assert not [f for f in records["other.txt"]["findings"] if f["code"] == "CPY001"]
     summary = runner.invoke(app, ["analyze", str(source), str(copy)])
     assert "总复制比" in summary.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from analyzer.checks import Check, Finding, finding, register
 from analyzer.copying import CopyResult, union_length
 from analyzer.document import Document
@@ -46,6 +48,10 @@ def apply_copies(
             ]
             paragraph.copied = round(union_length(covered) / len(paragraph.text), 4) if paragraph.text else 0.0
         doc.meta["copy_ratio"] = round(result.ratio(name), 4)
+        doc.meta["copy_ratio_excluding_stock"] = round(_ratio_without_stock(doc, spans), 4)
+        doc.meta["section_copy_ratios"] = {
+            section.id: round(_share(doc, spans, section.start, section.end), 4) for section in doc.sections
+        }
         doc.meta["copy_sources"] = {
             source: round(ratio, 4) for source, ratio in sorted(result.source_ratios(name).items(), key=lambda x: -x[1])
         }
@@ -71,3 +77,27 @@ def apply_copies(
             )
         findings[name] = found
     return findings
+
+
+def _share(doc: Document, spans: list, start: int, end: int) -> float:
+    """Share of the characters (white space aside) between start and end that copied spans cover."""
+    covered = union_length([(max(s.start, start), min(s.end, end)) for s in spans if s.start < end and s.end > start])
+    total = sum(not char.isspace() for char in doc.text[start:end])
+    return min(covered / total, 1.0) if total else 0.0
+
+
+def _ratio_without_stock(doc: Document, spans: list) -> float:
+    """The copy ratio with stock phrases and official formulations taken out of both the copied text and the whole
+    (去除套话复制比)."""
+    from analyzer.checks.boilerplate import official_spans, stock_spans
+
+    stock = np.zeros(len(doc.text) + 1, dtype=bool)
+    for paragraph in doc.paragraphs:
+        for s, e in stock_spans(paragraph.text) + official_spans(paragraph.text):
+            stock[paragraph.start + s : paragraph.start + e] = True
+    copied = np.zeros(len(doc.text) + 1, dtype=bool)
+    for span in spans:
+        copied[span.start : span.end] = True
+    visible = np.array([not char.isspace() for char in doc.text] + [False])
+    total = int((visible & ~stock).sum())
+    return float((visible & ~stock & copied).sum()) / total if total else 0.0
