@@ -19,6 +19,7 @@ batch outputs are to come (issue 5).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class MatchText:
         return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
 
 
+@functools.lru_cache(maxsize=65536)
 def _normalise_char(char: str) -> str:
     if char.isspace():
         return ""
@@ -93,15 +95,14 @@ def fingerprints(text: str) -> list[tuple[int, int]]:
     if broken.any():  # no k-gram may span a break
         spans_break = np.convolve(broken.astype(np.int32), np.ones(K, dtype=np.int32), mode="valid") > 0
         hashes = np.where(spans_break, np.uint64(np.iinfo(np.uint64).max), hashes)
-    chosen: list[tuple[int, int]] = []
-    last = -1
-    for start in range(max(len(hashes) - WINDOW + 1, 1)):
-        window = hashes[start : start + WINDOW]
-        position = start + int(len(window) - 1 - np.argmin(window[::-1]))
-        if position != last and hashes[position] != np.iinfo(np.uint64).max:
-            chosen.append((int(hashes[position]), position))
-            last = position
-    return chosen
+    if len(hashes) < WINDOW:
+        positions = np.array([len(hashes) - 1 - int(np.argmin(hashes[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(hashes, WINDOW)
+        positions = np.arange(len(windows)) + (WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1))
+        positions = positions[np.concatenate(([True], positions[1:] != positions[:-1]))]
+    positions = positions[hashes[positions] != np.iinfo(np.uint64).max]
+    return [(int(value), int(position)) for value, position in zip(hashes[positions], positions, strict=True)]
 
 
 @dataclass(slots=True)
@@ -184,6 +185,7 @@ def find_copies(docs: dict[str, Document]) -> CopyResult:
     result = CopyResult(lengths={name: sum(not c.isspace() for c in doc.text) for name, doc in docs.items()})
     for name, text in texts.items():
         runs: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+        reached: dict[tuple[str, int], int] = {}  # (other, diagonal) -> end of the run already found on it
         for value, position in prints[name]:
             holders = index[value]
             if len({holder for holder, _ in holders}) > stock_limit:
@@ -191,7 +193,11 @@ def find_copies(docs: dict[str, Document]) -> CopyResult:
             for other, other_position in holders:
                 if other == name:
                     continue
+                diagonal = (other, other_position - position)
+                if position + K <= reached.get(diagonal, -1):
+                    continue  # inside a run already extended: extending again would find the same run
                 run = _extend(text.chars, position, texts[other].chars, other_position)
+                reached[diagonal] = max(reached.get(diagonal, -1), run[1])
                 if run[1] - run[0] >= MIN_RUN:
                     runs[other].append(run)
         spans = []
