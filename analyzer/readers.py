@@ -129,7 +129,14 @@ def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawText:
         raise CorruptFileError(path, "文件已损坏，不是有效的 .docx，" + _SAVE_AS_DOCX)
     if suffix == ".pdf":
         raise CorruptFileError(path, "文件已损坏，不是有效的 PDF / not a valid PDF file")
-    raw = read_text(path)
+    try:
+        raw = read_text(path)
+    except CorruptFileError as e:
+        if suffix and suffix not in SUPPORTED_SUFFIXES:
+            raise UnsupportedFormatError(
+                path, f"不支持的文件类型 {suffix}；支持：{SUPPORTED_LIST} / unsupported file type"
+            ) from e
+        raise
     if suffix in (".md", ".markdown"):
         raw.format = "md"
     return raw
@@ -458,7 +465,7 @@ def _paragraph_text(paragraph, numbering: _Numbering) -> str:
     return text
 
 
-_EXCLUDED_TAGS = {_W + "del", _W + "txbxContent", _W + "moveFrom", _W + "fldSimple-instr", _W + "instrText"}
+_EXCLUDED_TAGS = {_W + "del", _W + "txbxContent", _W + "moveFrom"}
 
 
 def _inside_excluded(node, paragraph) -> bool:

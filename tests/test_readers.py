@@ -288,3 +288,13 @@ def test_pdf_with_block_paragraphs_joins_lines_that_stop_mid_sentence(tmp_path: 
     ]
     write_pdf(path, paragraphs, indent_paragraphs=False, header=None, page_numbers=False)
     assert read(path).text.split("\n") == paragraphs
+
+
+def test_unknown_binary_type_names_the_supported_ones(tmp_path: Path) -> None:
+    path = tmp_path / "scan.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedFormatError, match="不支持的文件类型 .jpg；支持：.txt .md .docx .pdf"):
+        read(path)
+    plain = tmp_path / "notes.log"
+    plain.write_text("一、存在问题\n学习不深入。", encoding="utf-8")
+    assert read(plain).format == "txt"
