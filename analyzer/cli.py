@@ -201,6 +201,44 @@ def ledger(
         raise typer.Exit(2)
 
 
+def _registry():
+    import analyzer.checks.boilerplate  # noqa: F401  (each module registers its checks)
+    import analyzer.checks.copying  # noqa: F401
+    import analyzer.checks.ledger  # noqa: F401
+    import analyzer.checks.template  # noqa: F401
+    from analyzer.checks import REGISTRY
+
+    return REGISTRY
+
+
+@app.command()
+def rules() -> None:
+    """列出全部检查项 / list the checks: code, name, severity, what it checks."""
+    for code, check in sorted(_registry().items()):
+        typer.echo(f"{code}  {check.name:24} {check.severity:8} {check.what}")
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="检查项代码，如 TPL001 / a check's code")]) -> None:
+    """说明一个检查项：检查什么、为什么、示例、应当怎样写 / document one check.
+
+    Example: analyzer explain BPL001
+    """
+    registry = _registry()
+    check = registry.get(code.upper())
+    if check is None:
+        _fail(f"没有检查项 {code}；可选：{', '.join(sorted(registry))} / unknown check code")
+        raise typer.Exit(2)
+    typer.echo(f"{check.code} {check.name} ({check.severity})\n")
+    for title, text in (
+        ("检查什么 / What it does", check.what),
+        ("为什么 / Why it matters", check.why),
+        ("示例 / Example", check.example),
+        ("应当怎样写 / Use instead", check.instead),
+    ):
+        typer.echo(f"{title}\n  {text}\n")
+
+
 library_app = typer.Typer(
     help="参考库：往年报告与模板，用于抄袭比对 / the reference library of earlier reports and templates"
 )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-import analyzer.checks.ledger  # noqa: F401  (registers the ledger checks)
+import analyzer.checks.boilerplate  # noqa: F401  (each module registers its checks)
+import analyzer.checks.copying  # noqa: F401
+import analyzer.checks.ledger  # noqa: F401
+import analyzer.checks.template  # noqa: F401
 from analyzer.checks import REGISTRY, SEVERITIES
 
 
@@ -19,3 +22,17 @@ def test_codes_and_names() -> None:
 def test_every_check_is_documented() -> None:
     for check in REGISTRY.values():
         assert all(len(part) > 10 for part in (check.what, check.why, check.example, check.instead)), check.code
+
+
+def test_rules_and_explain_commands(runner) -> None:
+    from analyzer.cli import app
+
+    listed = runner.invoke(app, ["rules"])
+    assert listed.exit_code == 0
+    codes = [line.split()[0] for line in listed.stdout.strip().split("\n")]
+    assert codes == sorted(REGISTRY) and "CPY001" in codes and "TPL001" in codes
+    explained = runner.invoke(app, ["explain", "bpl001"])
+    assert explained.exit_code == 0
+    assert "vague-problem" in explained.stdout and "应当怎样写" in explained.stdout
+    unknown = runner.invoke(app, ["explain", "XYZ999"])
+    assert unknown.exit_code == 2 and "没有检查项 XYZ999" in unknown.stderr
