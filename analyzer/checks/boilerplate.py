@@ -22,11 +22,10 @@ STOCK_DENSITY = register(
         code="BPL101",
         name="stock-phrase-density",
         severity="warning",
-        what="A report of 800 characters or more whose stock phrases (入脑入心, 压紧压实, 浮在表面 …) are denser than "
-        "in nine reports of ten of the annotated corpus, counted per 10,000 characters.",
-        why="A report made of stock phrases says nothing a reviewer can check; it is the mark of a template.",
+        what="800字以上的报告中，套话（入脑入心、压紧压实、浮在表面……）每万字出现次数高于语料库中九成报告。",
+        why="满篇套话的报告没有审核人能核实的内容，是照搬模板的标志。",
         example="切实把思想和行动统一到……上来，压紧压实责任，层层传导压力，确保各项工作落地见效。",
-        instead="Say what was done, by whom, when and with what result: 3月起每月通报一次各村整改进度。",
+        instead="写清做了什么、谁做的、何时做、结果如何，例如：3月起每月通报一次各村整改进度。",
     )
 )
 STOCK_PARAGRAPH = register(
@@ -34,10 +33,10 @@ STOCK_PARAGRAPH = register(
         code="BPL102",
         name="stock-paragraph",
         severity="info",
-        what="A paragraph of 40 characters or more of which at least a third is stock phrases.",
-        why="Such a paragraph could stand in any report; it is where a reviewer looks for substance first.",
+        what="40字以上的段落中，套话占三分之一以上。",
+        why="这样的段落放进任何报告都成立，审核人首先会在这里找实质内容。",
         example="进一步提高政治站位，切实增强责任感和使命感，以更加务实的作风推动各项工作走深走实。",
-        instead="Replace stock phrases with the facts they stand for: 这项工作由谁、在何时、做到什么程度。",
+        instead="用套话所代表的事实替换套话：这项工作由谁、在何时、做到什么程度。",
     )
 )
 

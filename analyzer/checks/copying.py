@@ -13,12 +13,11 @@ COPIED_PASSAGE = register(
         code="CPY001",
         name="copied-passage",
         severity="warning",
-        what="A passage of 13 or more characters (after punctuation, spaces, figures and placeholders are set aside) "
-        "that also stands in another report, when the two share at least 200 such characters in all; official "
-        "formulations and text most of the batch shares are not counted.",
-        why="Copying a neighbour's report, names changed, is the commonest way a report is not written.",
+        what="一段13个字以上（不计标点、空格、数字和占位符）的文字也出现在另一份报告中，且两份报告共有此类文字20"
+        "0字以上；规范提法和本批多数报告共有的文字不计入。",
+        why="照抄邻近单位的报告、只改名称，是报告“不是自己写的”最常见的形式。",
         example="柳河镇：镇纪委全年组织集中学习9次，其中有3次只是传达文件，没有结合本镇信访积案开展研讨。",
-        instead="Write from your own unit's facts; quote a source only with its name.",
+        instead="用本单位的事实来写；引用他人材料时注明出处。",
     )
 )
 

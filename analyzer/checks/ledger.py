@@ -11,10 +11,10 @@ PROBLEM_WITHOUT_MEASURE = register(
         code="LNK001",
         name="problem-without-measure",
         severity="warning",
-        what="An admitted problem that no measure in the report answers.",
-        why="整改台账 must give every problem a measure; an unanswered problem is a gap a reviewer will send back.",
+        what="报告承认的问题，在报告中找不到回应它的整改措施（或报告列出问题却没有任何措施）。",
+        why="整改台账要求每个问题都有措施；没有措施的问题是审核时会被退回的缺口。",
         example="（三）制度执行不严，个别合同未经法律审核。   ← no measure mentions contracts or legal review",
-        instead="Add a measure that names the problem's subject: 6月底前由办公室牵头，对合同逐一补做法律审核。",
+        instead="补上点名该问题的措施，例如：6月底前由办公室牵头，对合同逐一补做法律审核。",
     )
 )
 MEASURE_WITHOUT_PROBLEM = register(
@@ -22,10 +22,10 @@ MEASURE_WITHOUT_PROBLEM = register(
         code="LNK002",
         name="measure-without-problem",
         severity="info",
-        what="A promised measure that answers none of the problems the report admits.",
-        why="Measures that answer nothing are often stock text; in a self-inspection each should trace to a problem.",
+        what="承诺的措施没有对应报告中承认的任何问题。",
+        why="不对应问题的措施多是套话；自查报告的每项措施都应能追溯到一个问题。",
         example="加强党风廉政建设，营造风清气正的良好氛围。   ← no problem about it is stated",
-        instead="Tie the measure to an admitted problem, or state the problem it answers.",
+        instead="把措施落到已查摆的问题上，或写明它针对的问题。",
     )
 )
 VAGUE_PROBLEM = register(
@@ -33,10 +33,8 @@ VAGUE_PROBLEM = register(
         code="BPL001",
         name="vague-problem",
         severity="warning",
-        what="A problem stated without any concrete fact: no figure, date, example (如/比如/例如), named body or "
-        "person.",
-        why="A problem that could stand in any report (问题查摆一句话) shows the inspection was not done; reviewers "
-        "send such reports back.",
+        what="问题表述中没有任何具体事实：没有数字、时间、事例（如/比如/例如）、具体单位或人员。",
+        why="放在任何报告里都成立的问题（“问题查摆一句话”）说明查摆没有真正开展，审核时常被退回。",
         example="理论学习不够深入，学用结合不够紧密。",
         instead="全年中心组学习12次，有5次只读文件未研讨；如3月学习后，未对照本局信访积案提出任何措施。",
     )
@@ -46,8 +44,8 @@ UNVERIFIABLE_MEASURE = register(
         code="BPL002",
         name="unverifiable-measure",
         severity="info",
-        what="A measure with nothing that makes it checkable: no owner, no deadline or frequency, no quantity.",
-        why="整改 is checked item by item (对账销号); a measure without owner or deadline cannot be checked off.",
+        what="措施中没有任何可核验的要素：没有责任主体、没有时限或频次、没有数量。",
+        why="整改要逐项对账销号；没有责任人和时限的措施无法销号。",
         example="进一步加强理论学习，不断提高政治素养。",
         instead="由办公室牵头，6月底前完成全员轮训，每月集中学习不少于1次。",
     )

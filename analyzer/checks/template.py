@@ -17,9 +17,8 @@ PLACEHOLDER = register(
         code="TPL001",
         name="template-placeholder",
         severity="error",
-        what="A placeholder left from a template: XX镇, XXX同志, ××, **镇, *月*日, XX项, X月, 202X年, ____, "
-        "（单位名称）.",
-        why="A report that still holds its template's blanks was downloaded and not written; reviewers reject it.",
+        what="模板占位符未替换：XX镇、XXX同志、××、**镇、*月*日、XX项、X月、202X年、____、（单位名称）。",
+        why="仍留着模板空位的报告是下载而非撰写的，审核时会被退回。",
         example="*月*日，XX镇纪委认真组织学习了《工作方案》。",
         instead="3月12日，青石镇纪委认真组织学习了《工作方案》。",
     )
@@ -29,11 +28,11 @@ SCRAPE_ARTEFACT = register(
         code="TPL002",
         name="scrape-artefact",
         severity="warning",
-        what="Residue of a document-sharing site: ##paidbegin## markers (removed from the text and recorded where "
-        "they were), 本文来源/免费下载/原创力文档/百度文库 lines.",
-        why="Such residue proves the text was copied from a website rather than written for this report.",
+        what="文库网站的抓取残留：##paidbegin## 等标记（已从正文去除并记录原位置），以及“本文来源”“免费下载”“原"
+        "创力文档”“百度文库”等字样。",
+        why="这些残留说明文字是从网站复制来的，而不是为本报告撰写的。",
         example="##paidbegin##（1）对习近平新时代中国特色社会主义思想……",
-        instead="Write the report yourself; if a passage is quoted, quote it and name the source.",
+        instead="自己撰写报告；确需引用的，加引号并注明出处。",
     )
 )
 YEAR_MISMATCH = register(
@@ -41,11 +40,10 @@ YEAR_MISMATCH = register(
         code="TPL003",
         name="year-mismatch",
         severity="warning",
-        what="A year later than the year after the report's own (from its title or date line), outside a long-range "
-        "target (到2035年).",
-        why="Years that do not fit the report usually come from the template or an earlier report it was copied from.",
+        what="出现晚于报告所属年份次年的年份（报告年份取自标题或日期行），“到2035年”一类远景目标除外。",
+        why="与报告不符的年份通常来自模板或被抄袭的往年报告。",
         example="2023年工作报告 … 2026年工作计划",
-        instead="Use the report's own years: 2023年的工作，2024年的计划.",
+        instead="使用本报告的年份：2023年的工作，2024年的计划。",
     )
 )
 _PLACEHOLDERS = re.compile(
