@@ -203,6 +203,14 @@ class Document:
         index = int(section_id[1:])
         return self.sections[index] if 0 <= index < len(self.sections) else None
 
+    def paragraph_at(self, offset: int) -> int | None:
+        """Index of the paragraph that holds (or ends at) a character offset, or None between paragraphs."""
+        starts = [paragraph.start for paragraph in self.paragraphs]
+        position = bisect.bisect_right(starts, offset) - 1
+        if position >= 0 and offset <= self.paragraphs[position].end:
+            return position
+        return None
+
     def heading_path(self, paragraph: Paragraph) -> list[str]:
         """Titles of the sections enclosing a paragraph, outermost first."""
         path: list[str] = []

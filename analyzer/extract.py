@@ -122,32 +122,28 @@ _DEADLINE = re.compile(
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:个|次|名|人|件|项|条|期|场|篇|份|户|家|课时|学时|%|万元|元)")
 
 
+def _named_body(text: str) -> bool:
+    return any(not set(match.group(1)) & _GENERIC for match in _BODY.finditer(text))
+
+
+_PROBLEM_EVIDENCE = (
+    ("数字", _NUMBER.search),
+    ("时间", _DATE.search),
+    ("事例", _EXAMPLE.search),
+    ("具体单位", _named_body),
+    ("具体人员", _PERSON.search),
+)
+_MEASURE_EVIDENCE = (("责任主体", _OWNER.search), ("时限", _DEADLINE.search), ("数量", _QUANTITY.search))
+
+
 def problem_evidence(text: str) -> list[str]:
     """What makes a problem concrete: a figure, a date, an example, a named body or a person. Empty if none."""
-    evidence = []
-    if _NUMBER.search(text):
-        evidence.append("数字")
-    if _DATE.search(text):
-        evidence.append("时间")
-    if _EXAMPLE.search(text):
-        evidence.append("事例")
-    if any(not set(match.group(1)) & _GENERIC for match in _BODY.finditer(text)):
-        evidence.append("具体单位")
-    if _PERSON.search(text):
-        evidence.append("具体人员")
-    return evidence
+    return [label for label, found in _PROBLEM_EVIDENCE if found(text)]
 
 
 def measure_evidence(text: str) -> list[str]:
     """What makes a measure checkable: an owner, a deadline or frequency, a quantity. Empty if none."""
-    evidence = []
-    if _OWNER.search(text):
-        evidence.append("责任主体")
-    if _DEADLINE.search(text):
-        evidence.append("时限")
-    if _QUANTITY.search(text):
-        evidence.append("数量")
-    return evidence
+    return [label for label, found in _MEASURE_EVIDENCE if found(text)]
 
 
 # ------------------------------------------------------------------------------------------------ item model

@@ -153,40 +153,41 @@ def ledger_frames(docs: list[Document], names: list[str] | None = None):
         name = names[position] if names else doc.source
         measure_text = {m["id"]: m["text"] for m in doc.measures}
         for problem in doc.problems:
-            section = doc.section(problem.get("section"))
             problem_rows.append(
-                {
-                    "doc": name,
+                _ledger_row(doc, name, problem)
+                | {
                     "problem": problem["id"],
-                    "category": CATEGORY_LABELS.get(problem["category"], problem["category"]),
                     "specific": problem["specific"],
-                    "evidence": "、".join(problem["evidence"]),
                     "measures": " ".join(problem["measures"]),
                     "measure_texts": "\n".join(f"{m}：{measure_text[m]}" for m in problem["measures"]),
-                    "section": section.title if section else "",
-                    "line": doc.line_col(problem["start"])[0],
-                    "text": problem["text"],
                 }
             )
         for measure in doc.measures:
-            section = doc.section(measure.get("section"))
             measure_rows.append(
-                {
-                    "doc": name,
+                _ledger_row(doc, name, measure)
+                | {
                     "measure": measure["id"],
-                    "category": CATEGORY_LABELS.get(measure["category"], measure["category"]),
                     "checkable": measure["checkable"],
-                    "evidence": "、".join(measure["evidence"]),
                     "problems": " ".join(measure["problems"]),
-                    "section": section.title if section else "",
-                    "line": doc.line_col(measure["start"])[0],
-                    "text": measure["text"],
                 }
             )
     return (
         pd.DataFrame(problem_rows, columns=list(PROBLEM_COLUMNS)),
         pd.DataFrame(measure_rows, columns=list(MEASURE_COLUMNS)),
     )
+
+
+def _ledger_row(doc: Document, name: str, item: dict) -> dict:
+    """The columns problems and measures share: document, category, evidence, section, line, text."""
+    section = doc.section(item.get("section"))
+    return {
+        "doc": name,
+        "category": CATEGORY_LABELS.get(item["category"], item["category"]),
+        "evidence": "、".join(item["evidence"]),
+        "section": section.title if section else "",
+        "line": doc.line_col(item["start"])[0],
+        "text": item["text"],
+    }
 
 
 def write_ledger(docs: list[Document], path, names: list[str] | None = None) -> None:

@@ -542,7 +542,6 @@ def _demote_lists(
     outermost: float,
 ) -> None:
     """Turn runs of adjacent same-style short numbered lines with nothing under any of them into list items."""
-    index = min(candidates, default=0)
     ordered = sorted(candidates)
     position = 0
     while position < len(ordered):

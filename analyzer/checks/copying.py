@@ -61,7 +61,7 @@ def apply_copies(
                 continue
             source = known[span.source]
             line = source.line_col(span.source_start)[0]
-            where = next((p.index for p in doc.paragraphs if p.start <= span.start < p.end + 1), None)
+            where = doc.paragraph_at(span.start)
             found.append(
                 finding(
                     COPIED_PASSAGE.code,

@@ -88,7 +88,7 @@ def check_template(doc: Document) -> list[Finding]:
                 )
             )
     for artefact in doc.meta.get("artefacts", []):
-        where = _paragraph_at(doc, artefact["start"])
+        where = doc.paragraph_at(artefact["start"])
         findings.append(
             finding(
                 SCRAPE_ARTEFACT.code,
@@ -139,10 +139,3 @@ def _year_findings(doc: Document) -> list[Finding]:
                     )
                 )
     return found
-
-
-def _paragraph_at(doc: Document, offset: int) -> int | None:
-    for paragraph in doc.paragraphs:
-        if paragraph.start <= offset <= paragraph.end:
-            return paragraph.index
-    return None
