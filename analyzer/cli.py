@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from analyzer import __version__
+from analyzer.checks import all_checks
 from analyzer.classify import ModelError
 from analyzer.engine import analyze as analyze_file
 from analyzer.engine import compare
@@ -201,20 +202,10 @@ def ledger(
         raise typer.Exit(2)
 
 
-def _registry():
-    import analyzer.checks.boilerplate  # noqa: F401  (each module registers its checks)
-    import analyzer.checks.copying  # noqa: F401
-    import analyzer.checks.ledger  # noqa: F401
-    import analyzer.checks.template  # noqa: F401
-    from analyzer.checks import REGISTRY
-
-    return REGISTRY
-
-
 @app.command()
 def rules() -> None:
     """列出全部检查项 / list the checks: code, name, severity, what it checks."""
-    for code, check in sorted(_registry().items()):
+    for code, check in sorted(all_checks().items()):
         typer.echo(f"{code}  {check.name:24} {check.severity:8} {check.what}")
 
 
@@ -224,7 +215,7 @@ def explain(code: Annotated[str, typer.Argument(help="检查项代码，如 TPL0
 
     Example: analyzer explain BPL001
     """
-    registry = _registry()
+    registry = all_checks()
     check = registry.get(code.upper())
     if check is None:
         _fail(f"没有检查项 {code}；可选：{', '.join(sorted(registry))} / unknown check code")

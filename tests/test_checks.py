@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-import analyzer.checks.boilerplate  # noqa: F401  (each module registers its checks)
-import analyzer.checks.copying  # noqa: F401
-import analyzer.checks.ledger  # noqa: F401
-import analyzer.checks.template  # noqa: F401
-from analyzer.checks import REGISTRY, SEVERITIES
+from analyzer.checks import SEVERITIES, all_checks
+
+REGISTRY = all_checks()
 
 
 def test_codes_and_names() -> None:

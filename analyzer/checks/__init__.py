@@ -53,6 +53,18 @@ class Finding:
 
 REGISTRY: dict[str, Check] = {}
 
+FAMILY_MODULES = ("template", "boilerplate", "copying", "ledger")
+"""The modules under analyzer.checks that register checks; `all_checks` imports them."""
+
+
+def all_checks() -> dict[str, Check]:
+    """Every registered check by code, after importing each family's module (which registers its checks)."""
+    import importlib
+
+    for module in FAMILY_MODULES:
+        importlib.import_module(f"analyzer.checks.{module}")
+    return REGISTRY
+
 
 def register(check: Check) -> Check:
     """Add a check to the registry; codes and names are unique."""
