@@ -161,25 +161,39 @@ def union_length(spans: list[tuple[int, int]]) -> int:
     return total + max(current_end - current_start, 0)
 
 
-def find_copies(docs: dict[str, Document]) -> CopyResult:
+@dataclass(slots=True)
+class Prepared:
+    """A document ready for matching: its match text (official formulations cut out) and its fingerprints."""
+
+    text: MatchText
+    prints: list[tuple[int, int]]
+
+
+def prepare(doc: Document) -> Prepared:
+    """Normalise a document for matching and fingerprint it; the one way documents and the library do it."""
+    from analyzer.checks.boilerplate import official_spans
+
+    excluded = [(p.start + s, p.start + e) for p in doc.paragraphs for s, e in official_spans(p.text)]
+    text = MatchText.of(doc, excluded)
+    return Prepared(text, fingerprints(text.chars))
+
+
+def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | None = None) -> CopyResult:
     """Find text shared between documents of a batch.
 
     Args:
         docs: Documents by name (the name is what spans and pairs report).
+        prepared: Documents already prepared (see `prepare`), by name; the others are prepared here.
 
     Returns:
         Copied spans per document (each with its source) and shared characters per pair.
     """
-    from analyzer.checks.boilerplate import official_spans
-
-    texts: dict[str, MatchText] = {}
-    prints: dict[str, list[tuple[int, int]]] = {}
+    ready = {name: (prepared or {}).get(name) or prepare(doc) for name, doc in docs.items()}
+    texts: dict[str, MatchText] = {name: item.text for name, item in ready.items()}
+    prints: dict[str, list[tuple[int, int]]] = {name: item.prints for name, item in ready.items()}
     index: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for name, doc in docs.items():
-        excluded = [(p.start + s, p.start + e) for p in doc.paragraphs for s, e in official_spans(p.text)]
-        texts[name] = MatchText.of(doc, excluded)
-        prints[name] = fingerprints(texts[name].chars)
-        for value, position in prints[name]:
+    for name, found in prints.items():
+        for value, position in found:
             index[value].append((name, position))
     stock_limit = max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(docs)))
     result = CopyResult(lengths={name: sum(not c.isspace() for c in doc.text) for name, doc in docs.items()})

@@ -15,7 +15,7 @@ from analyzer.checks.copying import apply_copies
 from analyzer.checks.ledger import check_ledger
 from analyzer.checks.template import check_template
 from analyzer.classify import classify, load_model
-from analyzer.copying import find_copies
+from analyzer.copying import find_copies, prepare
 from analyzer.document import Document
 from analyzer.extract import extract
 from analyzer.normalize import normalize
@@ -111,15 +111,16 @@ def compare(docs: dict[str, Document], *, library: str | Path | None = None) -> 
         docs: Analysed documents by the name to report them under (a path as given, or relative to a folder).
         library: A reference library file (see `analyzer.library`), or None.
     """
+    prepared = {name: prepare(doc) for name, doc in docs.items()}
     references: dict[str, Document] = {}
     if library is not None:
         from analyzer.library import Library
 
         with Library(library) as opened:
-            references = opened.sharing(docs.values())
+            references = opened.sharing(prepared.values())
     if len(docs) + len(references) < 2:
         return
-    result = find_copies({**references, **docs})
+    result = find_copies({**references, **docs}, prepared=prepared)
     found = apply_copies(docs, result, references)
     for name, doc in docs.items():
         merged = doc.findings + [f.to_dict() for f in found.get(name, [])]

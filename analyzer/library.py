@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.copying import MatchText, fingerprints
+from analyzer.copying import Prepared, prepare
 from analyzer.document import Document
 from analyzer.errors import InputError
 
@@ -106,7 +106,7 @@ class Library:
         results = []
         for name, doc in docs:
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-            prints = fingerprints(MatchText.of(doc).chars)
+            prints = prepare(doc).prints
             cursor = self._connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -158,14 +158,15 @@ class Library:
             cursor.execute("COMMIT")
         return missing
 
-    def sharing(self, docs: Iterable[Document], *, limit: int = 50) -> dict[str, Document]:
-        """Library documents that share fingerprints with the given ones, the most sharing first (at most `limit`),
-        rebuilt as documents named ``library:<name>``."""
+    def sharing(self, prepared: Iterable[Prepared], *, limit: int = 50) -> dict[str, Document]:
+        """Library documents that share fingerprints with the given prepared documents (see
+        `analyzer.copying.prepare`), the most sharing first (at most `limit`), rebuilt as documents named
+        ``library:<name>``."""
         from analyzer.engine import from_text
 
         counts: dict[int, int] = {}
-        for doc in docs:
-            values = [_signed(value) for value, _ in fingerprints(MatchText.of(doc).chars)]
+        for item in prepared:
+            values = [_signed(value) for value, _ in item.prints]
             for start in range(0, len(values), 500):
                 chunk = values[start : start + 500]
                 marks = ",".join("?" * len(chunk))
