@@ -10,11 +10,14 @@ batch are stock text, not evidence of copying between any two documents. Shared 
 the text and extended to maximal common runs; runs of at least `MIN_RUN` characters become spans, and spans a few
 characters apart merge, so that small edits do not cut a copied passage in pieces.
 
-Work grows with the total number of fingerprints, not with the number of pairs: documents are compared only where
-they share a fingerprint.
+A second, near-duplicate stage finds reworded copies (synonyms swapped, clauses reordered, figures changed), which
+break exact runs into pieces too short to count: each sentence is sketched by MinHash over its character 3-grams, an
+LSH index of the sketches proposes pairs of alike sentences, and a pair counts when the exact 3-gram sets agree
+(Jaccard >= `NEAR_JACCARD`) and the two documents share at least `NEAR_PAIRS` such sentences. Its spans join the
+exact ones before merging.
 
-This module is the exact-match stage; a near-duplicate stage for reworded copies, the reference library and the
-batch outputs are to come (issue 5).
+Work grows with the total number of fingerprints and sentences, not with the number of pairs: documents are compared
+only where they share a fingerprint or an LSH bucket, and buckets shared by many documents are stock text.
 """
 
 from __future__ import annotations
@@ -37,32 +40,59 @@ STOCK_MIN_DOCS = 4
 _BASE = np.uint64(1_000_003)
 
 
+SENTENCE_ENDS = "。！？；!?;\n"
+"""Characters that end a sentence for the near-duplicate stage (they are dropped from the match text)."""
+
+
 @dataclass(slots=True)
 class MatchText:
-    """A document's text as matching sees it, with the offset in the document of every character kept."""
+    """A document's text as matching sees it, with the offset in the document of every character kept.
+
+    Attributes:
+        chars: The normalised characters; ``\x00`` marks a break (an excluded span) that no run crosses.
+        offsets: For each of `chars`, its offset in the document text.
+        sentences: (start, end) of each sentence in `chars` (breaks excluded), for the near-duplicate stage.
+    """
 
     chars: str
     offsets: np.ndarray
+    sentences: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Document, excluded: list[tuple[int, int]] | None = None) -> MatchText:
         """Normalise a document's text; characters inside `excluded` spans are dropped (they break runs)."""
-        mask = np.zeros(len(doc.text) + 1, dtype=bool)
+        return cls.of_text(doc.text, excluded)
+
+    @classmethod
+    def of_text(cls, text: str, excluded: list[tuple[int, int]] | None = None) -> MatchText:
+        """`of` for a plain string."""
+        if not text:
+            return cls("", np.zeros(0, dtype=np.int64), [])
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        unique, inverse = np.unique(codes, return_inverse=True)
+        table = np.fromiter((_normal_code(int(code)) for code in unique), dtype=np.int64, count=len(unique))
+        mapped = table[inverse]  # -1: dropped; 0: a break
         for start, end in excluded or []:
-            mask[start:end] = True
-        kept: list[str] = []
-        offsets: list[int] = []
-        for index, char in enumerate(doc.text):
-            if mask[index]:
-                if kept and kept[-1] != "\x00":
-                    kept.append("\x00")  # a break no run crosses
-                    offsets.append(index)
-                continue
-            normal = _normalise_char(char)
-            if normal:
-                kept.append(normal)
-                offsets.append(index)
-        return cls("".join(kept), np.asarray(offsets, dtype=np.int64))
+            mapped[start:end] = 0
+        kept = np.flatnonzero(mapped != -1)
+        values = mapped[kept]
+        is_break = values == 0
+        repeated = is_break & np.concatenate(([True], is_break[:-1]))  # a break first, or right after a break
+        kept, values, is_break = kept[~repeated], values[~repeated], is_break[~repeated]
+        if not len(kept):
+            return cls("", np.zeros(0, dtype=np.int64), [])
+        chars = values.astype(np.uint32).tobytes().decode("utf-32-le")
+        ends = np.isin(codes, np.frombuffer(SENTENCE_ENDS.encode("utf-32-le"), dtype=np.uint32))
+        sentence = np.cumsum(ends)[kept] + np.cumsum(is_break)  # a break starts a new sentence too
+        starts = np.flatnonzero(np.concatenate(([True], sentence[1:] != sentence[:-1])))
+        stops = np.concatenate((starts[1:], [len(kept)]))
+        sentences = []
+        for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+            if is_break[start]:
+                start += 1
+            if stop > start:
+                sentences.append((start, stop))
+        return cls(chars, kept.astype(np.int64), sentences)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The document offsets of normalised characters start..end (end exclusive)."""
@@ -80,7 +110,15 @@ def _normalise_char(char: str) -> str:
     category = unicodedata.category(char)
     if category.startswith(("P", "S", "Z", "C")):
         return ""
-    return char.lower()
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+@functools.lru_cache(maxsize=65536)
+def _normal_code(code: int) -> int:
+    """`_normalise_char` on a code point: the normalised code point, or -1 for a dropped character."""
+    normal = _normalise_char(chr(code)) if code else ""
+    return ord(normal) if normal else -1
 
 
 def fingerprints(text: str) -> list[tuple[int, int]]:
@@ -163,23 +201,129 @@ def union_length(spans: list[tuple[int, int]]) -> int:
 
 @dataclass(slots=True)
 class Prepared:
-    """A document ready for matching: its match text (official formulations cut out) and its fingerprints."""
+    """A document ready for matching: its match text (official formulations cut out), its winnowed fingerprints
+    (exact stage) and the MinHash sketches of its sentences (near-duplicate stage)."""
 
     text: MatchText
     prints: list[tuple[int, int]]
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sketches: np.ndarray = field(default_factory=lambda: np.zeros((0, PERMUTATIONS), dtype=np.uint64))
+    shingles: list[np.ndarray] = field(default_factory=list)
 
 
 def prepare(doc: Document) -> Prepared:
-    """Normalise a document for matching and fingerprint it; the one way documents and the library do it."""
+    """Normalise a document for matching, fingerprint it and sketch its sentences; the one way documents and the
+    library do it."""
     from analyzer.checks.boilerplate import official_spans
 
     excluded = [(p.start + s, p.start + e) for p in doc.paragraphs for s, e in official_spans(p.text)]
     text = MatchText.of(doc, excluded)
-    return Prepared(text, fingerprints(text.chars))
+    sentences, sketches, shingles = sketch_sentences(text)
+    return Prepared(text, fingerprints(text.chars), sentences, sketches, shingles)
+
+
+# The near-duplicate stage compares sentences, not documents: each sentence of at least NEAR_MIN normalised
+# characters is a set of character 3-grams, sketched by MinHash with PERMUTATIONS hash functions; BANDS bands of
+# ROWS rows index the sketches (LSH), so two sentences whose 3-gram Jaccard similarity is 0.5 meet in some band with
+# probability 1 - (1 - 0.5**3)**8 = 0.66, at 0.7 with probability 0.97; candidates are verified on their exact
+# 3-gram sets (Jaccard >= NEAR_JACCARD). Synonym swaps, reordered clauses and changed figures keep most 3-grams.
+NEAR_MIN = 16
+SHINGLE = 3
+BANDS = 8
+ROWS = 3
+PERMUTATIONS = BANDS * ROWS
+NEAR_JACCARD = 0.5
+NEAR_PAIRS = 3
+"""Near-duplicate sentences count only for documents that share at least this many: one formulaic sentence of the
+genre (0000年0月00日至0月00日县委第二巡察组对…开展了常规巡察) alike in two reports is not a copy."""
+NEAR_GROUP_DOCS = 50
+"""A band bucket holding sentences of more documents than this is stock text (and would cost all-pairs work)."""
+_MULTIPLIERS = np.random.default_rng(20261122).integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * 2 + 1
+_ADDENDS = np.random.default_rng(11222026).integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+
+def sketch_sentences(text: MatchText) -> tuple[list[tuple[int, int]], np.ndarray, list[np.ndarray]]:
+    """The sentences long enough to compare, their MinHash sketches (one row each) and their sorted 3-gram sets."""
+    sentences = [(start, end) for start, end in text.sentences if end - start >= NEAR_MIN]
+    if not sentences:
+        return [], np.zeros((0, PERMUTATIONS), dtype=np.uint64), []
+    codes = np.frombuffer(text.chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    grams = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
+    for offset in range(SHINGLE):
+        grams = grams * _BASE + codes[offset : offset + len(grams)]
+    pieces = [grams[start : end - SHINGLE + 1] for start, end in sentences]
+    shingles = [np.unique(piece) for piece in pieces]
+    joined = np.concatenate(pieces)
+    starts = np.concatenate(([0], np.cumsum([len(piece) for piece in pieces])[:-1]))
+    with np.errstate(over="ignore"):
+        mixed = joined[None, :] * _MULTIPLIERS[:, None] + _ADDENDS[:, None]
+        mixed ^= mixed >> np.uint64(29)
+    sketches = np.minimum.reduceat(mixed, starts, axis=1).T.copy()
+    return sentences, sketches, shingles
+
+
+def _band_keys(sketches: np.ndarray) -> np.ndarray:
+    """One key per sentence and band: the band's rows hashed together with the band number."""
+    rows = sketches.reshape(len(sketches), BANDS, ROWS)
+    keys = np.zeros((len(sketches), BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + rows[:, :, row]
+        keys += np.arange(BANDS, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+    return keys
+
+
+def near_duplicates(ready: dict[str, Prepared]) -> dict[tuple[str, str], list[tuple[int, int, int, int]]]:
+    """Sentence pairs of different documents whose 3-gram sets are alike, as runs (start, end, other_start,
+    other_end) in match-text coordinates, by (document, other document), in both directions."""
+    names = list(ready)
+    keys, owners, rows = [], [], []
+    for number, name in enumerate(names):
+        sketches = ready[name].sketches
+        if len(sketches):
+            keys.append(_band_keys(sketches).ravel())
+            owners.append(np.full(len(sketches) * BANDS, number, dtype=np.int64))
+            rows.append(np.repeat(np.arange(len(sketches), dtype=np.int64), BANDS))
+    if not keys:
+        return {}
+    key, owner, row = np.concatenate(keys), np.concatenate(owners), np.concatenate(rows)
+    order = np.argsort(key, kind="stable")
+    key, owner, row = key[order], owner[order], row[order]
+    bounds = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1], [True])))
+    group_limit = min(NEAR_GROUP_DOCS, max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(names))))
+    candidates: set[tuple[int, int, int, int]] = set()
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if end - start < 2:
+            continue
+        group_owners = owner[start:end]
+        distinct = len(set(group_owners.tolist()))
+        if distinct < 2 or distinct > group_limit:
+            continue
+        members = list(zip(group_owners.tolist(), row[start:end].tolist(), strict=True))
+        for i, (doc_a, row_a) in enumerate(members):
+            for doc_b, row_b in members[i + 1 :]:
+                if doc_a != doc_b:
+                    candidates.add((doc_a, row_a, doc_b, row_b) if doc_a < doc_b else (doc_b, row_b, doc_a, row_a))
+    found: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for doc_a, row_a, doc_b, row_b in candidates:
+        a, b = ready[names[doc_a]], ready[names[doc_b]]
+        set_a, set_b = a.shingles[row_a], b.shingles[row_b]
+        common = len(np.intersect1d(set_a, set_b, assume_unique=True))
+        if common / (len(set_a) + len(set_b) - common) < NEAR_JACCARD:
+            continue
+        (a_start, a_end), (b_start, b_end) = a.sentences[row_a], b.sentences[row_b]
+        found[(names[doc_a], names[doc_b])].append((a_start, a_end, b_start, b_end))
+    pairs: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
+    for (a, b), runs in found.items():
+        if min(len({run[:2] for run in runs}), len({run[2:] for run in runs})) >= NEAR_PAIRS:
+            pairs[(a, b)] = runs
+            pairs[(b, a)] = [(b_start, b_end, a_start, a_end) for a_start, a_end, b_start, b_end in runs]
+    return pairs
 
 
 def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | None = None) -> CopyResult:
-    """Find text shared between documents of a batch.
+    """Find text shared between documents of a batch: exact runs of at least `MIN_RUN` normalised characters, and
+    near-duplicate sentences (reworded copies), merged into spans.
 
     Args:
         docs: Documents by name (the name is what spans and pairs report).
@@ -190,17 +334,17 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
     """
     ready = {name: (prepared or {}).get(name) or prepare(doc) for name, doc in docs.items()}
     texts: dict[str, MatchText] = {name: item.text for name, item in ready.items()}
-    prints: dict[str, list[tuple[int, int]]] = {name: item.prints for name, item in ready.items()}
     index: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for name, found in prints.items():
-        for value, position in found:
+    for name, item in ready.items():
+        for value, position in item.prints:
             index[value].append((name, position))
     stock_limit = max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(docs)))
+    near = near_duplicates(ready)
     result = CopyResult(lengths={name: sum(not c.isspace() for c in doc.text) for name, doc in docs.items()})
     for name, text in texts.items():
         runs: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
         reached: dict[tuple[str, int], int] = {}  # (other, diagonal) -> end of the run already found on it
-        for value, position in prints[name]:
+        for value, position in ready[name].prints:
             holders = index[value]
             if len({holder for holder, _ in holders}) > stock_limit:
                 continue  # stock text of the batch: shared too widely to say who copied whom
@@ -214,15 +358,18 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
                 reached[diagonal] = max(reached.get(diagonal, -1), run[1])
                 if run[1] - run[0] >= MIN_RUN:
                     runs[other].append(run)
+        for (owner, other), found in near.items():
+            if owner == name:
+                runs[other].extend(found)
         spans = []
         for other, found in runs.items():
-            for start, end, other_start, other_end in _merge(found):
+            merged = _merge(found)
+            for start, end, other_start, other_end in merged:
                 a_start, a_end = text.span(start, end)
                 b_start, b_end = texts[other].span(other_start, other_end)
                 spans.append(CopySpan(name, a_start, a_end, other, b_start, b_end))
-                key = (name, other) if name < other else (other, name)
-                if name < other:
-                    result.shared[key] = result.shared.get(key, 0) + (end - start)
+            if name < other:
+                result.shared[(name, other)] = union_length([(start, end) for start, end, _, _ in merged])
         result.spans[name] = sorted(spans, key=lambda s: (s.start, s.source))
     return result
 

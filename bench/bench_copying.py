@@ -14,8 +14,8 @@ phrases and official formulations, no copying) and planted copies of some of the
 A pair counts as flagged when the copy stage finds at least `FLAG_CHARS` shared characters between them. It prints
 pair precision and recall (overall and per kind), the mean absolute error of each planted copy's copy ratio against
 the truth (the share of its characters taken from sources), and the time taken. Two planted copies of the same
-source share its text, so that pair counts as copying too. This measures the exact stage only;
-reworded copies are for the near-duplicate stage still to come.
+source share its text, so that pair counts as copying too. Both stages of the copy detection run (exact
+runs and near-duplicate sentences).
 """
 
 from __future__ import annotations

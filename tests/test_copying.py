@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from analyzer.copying import MIN_RUN, MatchText, find_copies, fingerprints
 from analyzer.engine import from_text
 
@@ -113,3 +116,63 @@ def test_analyze_several_files_reports_copying_with_its_source(runner, tmp_path)
     assert not [f for f in records["other.txt"]["findings"] if f["code"] == "CPY001"]
     summary = runner.invoke(app, ["analyze", str(source), str(copy)])
     assert "总复制比" in summary.stdout
+
+
+REWORDED_SOURCE = (
+    "白沙镇党委2024年对照检查材料\n"
+    "一、存在问题\n"
+    "（一）学习贯彻不够深入。班子成员全年参加中心组学习11次，撰写心得体会的只有3人，学用结合不够紧密。\n"
+    "（二）调查研究不够扎实。班子成员下村调研平均每人6次，多是听汇报、看材料，解剖麻雀式的蹲点调研偏少。\n"
+    "（三）监督执纪仍有短板。对村级工程项目的日常监督主要依靠台账检查，现场核查比例不足两成。\n"
+    "（四）干部作风有待加强。部分站所干部服务群众主动性不强，便民服务中心窗口群众满意度只有87%。\n"
+)
+REWORDED_COPY = (
+    "红岩乡党委2024年对照检查材料\n"
+    "一、存在问题\n"
+    "（一）学习贯彻不够深入。班子成员全年参加中心组学习9次，撰写心得体会的仅有2人，学用结合不够紧密。\n"
+    "（二）调查研究不够扎实。班子成员下村调研平均每人5次，解剖麻雀式的蹲点调研偏少，多是听汇报、看材料。\n"
+    "（三）监督执纪仍有短板。对村级工程项目的日常监督主要依靠台账检查，实地核查比例不足两成。\n"
+    "（四）干部作风有待强化。部分站所干部服务群众积极性不强，便民服务中心窗口群众满意度只有85%。\n"
+)
+
+
+def test_reworded_copy_is_found_sentence_by_sentence() -> None:
+    from analyzer.copying import near_duplicates, prepare
+
+    docs = _docs(source=REWORDED_SOURCE, copy=REWORDED_COPY)
+    ready = {name: prepare(doc) for name, doc in docs.items()}
+    near = near_duplicates(ready)
+    assert len(near[("copy", "source")]) >= 3 and len(near[("source", "copy")]) >= 3
+    result = find_copies(docs)
+    copied = "".join(docs["copy"].text[s.start : s.end] for s in result.spans["copy"])
+    # the reordered clauses and swapped words lie inside near-duplicate sentences, so they count as copied
+    assert "多是听汇报" in copied and "实地核查" in copied and "积极性不强" in copied
+    assert result.ratio("copy") > 0.7
+
+
+def test_one_formulaic_sentence_alike_is_not_a_copy() -> None:
+    from analyzer.copying import near_duplicates, prepare
+
+    a = (
+        "县委巡察反馈意见整改报告\n2024年3月5日至4月30日，县委第二巡察组对县供销社党组开展了常规巡察，"
+        "并于5月8日反馈了巡察意见。\n社党组今年新建冷链仓储两处。"
+    )
+    b = (
+        "县委巡察反馈意见整改报告\n2023年9月1日至10月20日，县委第三巡察组对县审计局党组开展了常规巡察，"
+        "并于11月2日反馈了巡察意见。\n局党组组织审计项目十六个。"
+    )
+    ready = {name: prepare(doc) for name, doc in _docs(a=a, b=b).items()}
+    assert near_duplicates(ready) == {}
+
+
+@given(st.text(alphabet=st.sampled_from(list("党委学习，。；！\n 12X*×镇「」abcA")), max_size=80))
+def test_match_text_maps_every_kept_character_back(text: str) -> None:
+    from analyzer.copying import _normalise_char
+
+    match = MatchText.of_text(text, [(len(text) // 3, len(text) // 2)] if len(text) > 6 else None)
+    assert len(match.chars) == len(match.offsets)
+    assert list(match.offsets) == sorted(match.offsets)
+    for char, offset in zip(match.chars, match.offsets, strict=True):
+        assert char == "\x00" or char == _normalise_char(text[offset])
+    for start, end in match.sentences:
+        assert 0 <= start < end <= len(match.chars) and "\x00" not in match.chars[start:end]
