@@ -7,6 +7,7 @@ stderr and no traceback.
 from __future__ import annotations
 
 import enum
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -119,10 +120,7 @@ def analyze(
     analysed = list(_analyze_each([(file, str(file)) for file in files], max_size, model))
     failed = sum(doc is None for _, _, doc in analysed)
     docs = {name: doc for _, name, doc in analysed if doc is not None}
-    from analyzer.library import default_path
-
-    if library is None and default_path().is_file():
-        library = default_path()
+    library = _library_or_default(library)
     try:
         compare(docs, library=library)
     except AnalyzerError as e:
@@ -200,6 +198,90 @@ def ledger(
     typer.echo(f"{len(docs)} 篇报告：{problems} 个问题，{measures} 项措施 → {out}")
     if failed:
         raise typer.Exit(2)
+
+
+CodeList = Annotated[
+    list[str] | None,
+    typer.Option(help="检查项代码前缀，可逗号分隔或重复给出 / code prefixes, comma-separated or repeated"),
+]
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="报告文件（.txt .md .docx .pdf）/ the report file")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format: text or json")
+    ] = OutputFormat.text,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="得分低于此值时退出码为 1 / exit 1 when the total is below this"),
+    ] = None,
+    select: CodeList = None,
+    ignore: CodeList = None,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+    model: ModelOption = None,
+    library: LibraryOption = None,
+) -> None:
+    """给报告草稿打分：总分、各部分得分及理由、按严重程度排列的问题 / score a draft: total, parts, findings.
+
+    --select and --ignore take code prefixes (TPL, CPY001, BPL1); for each finding the longest matching prefix
+    decides, as in ruff. Findings left out are neither listed nor counted in the score. The draft is checked for
+    copying against the reference library when there is one.
+
+    Example: analyzer score 草稿.docx --fail-under 80 --ignore STR002
+    """
+    from analyzer.report import located_findings, render_score
+    from analyzer.scoring import code_filter
+
+    selected = code_filter(_split_codes(select), _split_codes(ignore))
+    try:
+        doc = analyze_file(file, max_bytes=int(max_size * 1048576), model=model)
+        library = _library_or_default(library)
+        if library is not None:
+            compare({str(file): doc}, library=library)
+    except AnalyzerError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    from analyzer.scoring import score as score_document
+
+    result = score_document(doc, selected=selected)
+    findings = [f for f in doc.findings if selected(f["code"])]
+    if output_format is OutputFormat.json:
+        record = {
+            "schema": "analyzer.score/1",
+            "source": str(file),
+            "title": doc.title,
+            "doc_type": doc.doc_type,
+            "score": result,
+            "findings": located_findings(doc, findings),
+        }
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_score(doc, result, findings, name=str(file)))
+    if fail_under is not None and result["total"] < fail_under:
+        raise typer.Exit(1)
+
+
+def _split_codes(values: list[str] | None) -> list[str] | None:
+    """Code prefixes given as repeated options or comma-separated, checked against the registry's families."""
+    if not values:
+        return None
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    known = all_checks()
+    for code in codes:
+        if not any(existing.startswith(code) for existing in known):
+            _fail(f"没有以 {code} 开头的检查项；可选：{', '.join(sorted(known))} / no check code starts with {code}")
+            raise typer.Exit(2)
+    return codes
+
+
+def _library_or_default(library: Path | None) -> Path | None:
+    """The library named, else the default one if it exists, else None."""
+    from analyzer.library import default_path
+
+    if library is None and default_path().is_file():
+        return default_path()
+    return library
 
 
 @app.command()

@@ -43,6 +43,13 @@ class Item:
             "children": [child.to_dict() for child in self.children],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Item:
+        """The inverse of `to_dict`."""
+        children = [cls.from_dict(child) for child in data["children"]]
+        fields = {key: data[key] for key in ("start", "end", "marker", "marker_start", "style", "value")}
+        return cls(**fields, children=children)
+
 
 @dataclass(slots=True)
 class Paragraph:
@@ -108,9 +115,26 @@ class Paragraph:
             "line": self.line,
             "kind": self.kind,
             "number": self.number,
+            "number_style": self.number_style,
+            "number_value": self.number_value,
             "items": [item.to_dict() for item in self.items],
             "sentences": [list(span) for span in self.sentences],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paragraph:
+        """The inverse of `to_dict`."""
+        simple = ("index", "start", "end", "text", "line", "kind", "number", "section", "role", "category")
+        return cls(
+            **{key: data[key] for key in simple},
+            number_style=data.get("number_style"),
+            number_value=data.get("number_value"),
+            category_scores=dict(data["category_scores"]),
+            boilerplate=data["boilerplate"],
+            copied=data["copied"],
+            items=[Item.from_dict(item) for item in data["items"]],
+            sentences=[tuple(span) for span in data["sentences"]],
+        )
 
 
 @dataclass(slots=True)
@@ -160,6 +184,12 @@ class Section:
             "paragraph": self.paragraph,
             "style": self.style,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        """The inverse of `to_dict`."""
+        simple = ("level", "number", "style", "title", "paragraph", "start", "end", "parent", "role", "category")
+        return cls(index=int(data["id"][1:]), **{key: data[key] for key in simple})
 
 
 @dataclass(slots=True)
@@ -236,3 +266,26 @@ class Document:
             "score": self.score,
             "meta": dict(self.meta),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """The inverse of `to_dict`: a document rebuilt from its JSON (the batch cache keeps documents so).
+
+        Raises:
+            ValueError: when the data is not a document of this schema.
+        """
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not an {SCHEMA} document: schema {data.get('schema')!r}")
+        return cls(
+            text=data["text"],
+            source=data["source"],
+            paragraphs=[Paragraph.from_dict(paragraph) for paragraph in data["paragraphs"]],
+            sections=[Section.from_dict(section) for section in data["sections"]],
+            title=data["title"],
+            doc_type=data["doc_type"],
+            meta=dict(data.get("meta", {})),
+            problems=list(data["problems"]),
+            measures=list(data["measures"]),
+            findings=list(data["findings"]),
+            score=data["score"],
+        )

@@ -13,6 +13,7 @@ from pathlib import Path
 from analyzer.checks.boilerplate import check_boilerplate
 from analyzer.checks.copying import apply_copies
 from analyzer.checks.ledger import check_ledger
+from analyzer.checks.structure import check_structure
 from analyzer.checks.template import check_template
 from analyzer.classify import classify, load_model
 from analyzer.copying import find_copies, prepare
@@ -20,6 +21,7 @@ from analyzer.document import Document
 from analyzer.extract import extract
 from analyzer.normalize import normalize
 from analyzer.readers import DEFAULT_MAX_BYTES, RawText, read
+from analyzer.scoring import score
 from analyzer.structure import parse
 
 
@@ -88,7 +90,8 @@ def analyze_text(text: str, *, source: str = "<text>", model: str | Path | None 
 
 
 def _analyze_document(doc: Document, model: str | Path | None) -> Document:
-    """Classify paragraphs, extract the ledger, and run the template, boilerplate and ledger checks."""
+    """Classify paragraphs, extract the ledger, run the structure, template, boilerplate and ledger checks, and
+    score the document (`compare` scores it again once copying is known)."""
     models = load_model(str(model) if model else None)
     classify(doc, models)
     findings = check_template(doc) + check_boilerplate(doc)
@@ -97,7 +100,9 @@ def _analyze_document(doc: Document, model: str | Path | None) -> Document:
         doc.problems = [item.to_dict() for item in problems]
         doc.measures = [item.to_dict() for item in measures]
         findings += check_ledger(problems, measures)
+    findings += check_structure(doc)
     doc.findings = [f.to_dict() for f in sorted(findings, key=lambda f: (f.start, f.code))]
+    doc.score = score(doc)
     return doc
 
 
@@ -125,3 +130,4 @@ def compare(docs: dict[str, Document], *, library: str | Path | None = None) -> 
     for name, doc in docs.items():
         merged = doc.findings + [f.to_dict() for f in found.get(name, [])]
         doc.findings = sorted(merged, key=lambda f: (f["start"], f["code"]))
+        doc.score = score(doc)

@@ -234,3 +234,40 @@ def _write_xlsx(path, problems, measures) -> None:
                 sheet.column_dimensions[column[0].column_letter].width = 60 if wide else 14
                 for cell in column[1:]:
                     cell.alignment = Alignment(wrap_text=wide, vertical="top")
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def located_findings(doc: Document, findings: list[dict] | None = None) -> list[dict]:
+    """Findings sorted by severity, then position, each with its 1-based ``line`` and ``col``."""
+    chosen = doc.findings if findings is None else findings
+    located = []
+    for found in sorted(chosen, key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["code"])):
+        line, col = doc.line_col(found["start"])
+        located.append(found | {"line": line, "col": col})
+    return located
+
+
+def render_score(doc: Document, result: dict, findings: list[dict], *, name: str | None = None) -> str:
+    """The score as a drafter reads it: total, each part with its one-line reason, then the findings by severity as
+    ``path:line:col: CODE name message``."""
+    from analyzer.scoring import PART_LABELS
+
+    where = name or doc.source
+    lines = [f"{where}  《{doc.title or '（无标题）'}》 {DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type)}"]
+    lines.append(f"得分 / score: {result['total']}/100")
+    for part, value in result["parts"].items():
+        label = PART_LABELS.get(part, part)
+        lines.append(f"  {label}（{part}，权重{result['weights'][part]}）{value:>4}  {result['notes'][part]}")
+    if findings:
+        lines.append(f"发现 {len(findings)} 处问题（按严重程度）/ findings by severity:")
+    else:
+        lines.append("没有发现问题 / no findings")
+    for found in located_findings(doc, findings):
+        severity = SEVERITY_LABELS[found["severity"]]
+        lines.append(
+            f"{where}:{found['line']}:{found['col']}: {found['code']} {found['name']} [{severity}] {found['message']}"
+        )
+    return "\n".join(lines)

@@ -53,7 +53,7 @@ class Finding:
 
 REGISTRY: dict[str, Check] = {}
 
-FAMILY_MODULES = ("template", "boilerplate", "copying", "ledger")
+FAMILY_MODULES = ("structure", "template", "boilerplate", "copying", "ledger")
 """The modules under analyzer.checks that register checks; `all_checks` imports them."""
 
 
