@@ -167,6 +167,98 @@ def _expand(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 @app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归）/ report files or folders (recursive)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / the folder to write the outputs to")],
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数，默认用全部核心 / worker processes")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="不使用也不更新缓存 / neither use nor update the cache")
+    ] = False,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 1048576,
+    model: ModelOption = None,
+    library: LibraryOption = None,
+) -> None:
+    """批量审读：分析文件夹中全部报告，输出汇总表、台账、抄袭配对和 HTML 报告 / analyse a folder of reports.
+
+    Writes documents.csv, paragraphs.csv, findings.csv, ledger.csv, ledger.xlsx, pairs.csv and report/index.html
+    into --out. A file that cannot be read is recorded in documents.csv with its error and the batch goes on (exit
+    code 0). A re-run reuses the documents analysed before (the cache in --out, keyed by content and model).
+
+    Example: analyzer batch corpora/samples --out 批量结果
+    """
+    from analyzer.batching import CACHE_NAME, run_batch, write_outputs
+
+    if out.exists() and not out.is_dir():
+        _fail(f"--out 应为文件夹：{out} 是一个文件 / --out must be a folder")
+        raise typer.Exit(2)
+    with _progress_bar("分析 / analysing") as progress:
+        try:
+            result = run_batch(
+                paths,
+                jobs=jobs,
+                model=model,
+                library=_library_or_default(library),
+                max_bytes=int(max_size * 1048576),
+                cache=None if no_cache else out / CACHE_NAME,
+                progress=progress,
+            )
+        except AnalyzerError as e:
+            _fail(str(e))
+            raise typer.Exit(2) from None
+    if not result.order:
+        _fail("没有找到报告文件（.txt .md .docx .pdf）/ no report files found")
+        raise typer.Exit(2)
+    written = write_outputs(result, out)
+    flagged = int(result.pairs()["flagged"].sum()) if result.copies is not None else 0
+    typer.echo(
+        f"{len(result.order)} 个文件：{len(result.docs)} 篇已分析（{len(result.cached)} 篇取自缓存），"
+        f"{len(result.errors)} 篇无法读取；{flagged} 对报告疑似抄袭"
+    )
+    for name, error in result.errors.items():
+        typer.echo(f"  无法读取 / unreadable: {name}: {error}")
+    typer.echo(f"输出 / outputs: {out}{'/'}  报告 / report: {written['index.html']}")
+
+
+class _progress_bar:
+    """A progress bar with counts and an estimate on a terminal; a line every tenth of the way otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
+        self.reported = -1
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task(self.label, total=total)
+            self.bar.update(self.task, completed=done, total=total)
+        elif total and (tenth := done * 10 // total) > self.reported:
+            self.reported = tenth
+            typer.echo(f"analyzer: {self.label} {done}/{total}", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@app.command()
 def ledger(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归）/ report files or folders")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出 .xlsx 或 .csv / the ledger file (.xlsx or .csv)")],

@@ -23,6 +23,7 @@ only where they share a fingerprint or an LSH bucket, and buckets shared by many
 from __future__ import annotations
 
 import functools
+import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -209,6 +210,35 @@ class Prepared:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sketches: np.ndarray = field(default_factory=lambda: np.zeros((0, PERMUTATIONS), dtype=np.uint64))
     shingles: list[np.ndarray] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        """A compact binary form (NumPy's .npz, no pickled objects) for the batch cache."""
+        buffer = io.BytesIO()
+        prints = np.asarray(self.prints, dtype=np.uint64).reshape(-1, 2)
+        np.savez_compressed(
+            buffer,
+            chars=np.frombuffer(self.text.chars.encode("utf-32-le"), dtype=np.uint32),
+            offsets=self.text.offsets,
+            text_sentences=np.asarray(self.text.sentences, dtype=np.int64).reshape(-1, 2),
+            prints=prints,
+            sentences=np.asarray(self.sentences, dtype=np.int64).reshape(-1, 2),
+            sketches=self.sketches,
+            shingle_lengths=np.asarray([len(s) for s in self.shingles], dtype=np.int64),
+            shingles=np.concatenate(self.shingles) if self.shingles else np.zeros(0, dtype=np.uint64),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Prepared:
+        """The inverse of `to_bytes`; refuses pickled objects."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            chars = stored["chars"].astype(np.uint32).tobytes().decode("utf-32-le")
+            text = MatchText(chars, stored["offsets"], [tuple(row) for row in stored["text_sentences"].tolist()])
+            prints = [(int(value), int(position)) for value, position in stored["prints"].tolist()]
+            cuts = np.cumsum(stored["shingle_lengths"])[:-1]
+            shingles = np.split(stored["shingles"], cuts) if len(stored["shingle_lengths"]) else []
+            sentences = [tuple(row) for row in stored["sentences"].tolist()]
+            return cls(text, prints, sentences, stored["sketches"], shingles)
 
 
 def prepare(doc: Document) -> Prepared:

@@ -297,45 +297,45 @@ def extract(doc: Document, item_model) -> tuple[list[LedgerItem], list[LedgerIte
         doc: A document whose paragraphs have roles and categories (see `analyzer.classify.classify`).
         item_model: The fitted item model (``models["items"]`` of a loaded model file).
     """
+    return extract_many([doc], item_model)[0]
+
+
+def extract_many(docs: list[Document], item_model) -> list[tuple[list[LedgerItem], list[LedgerItem]]]:
+    """`extract` for many documents at once: one pass of the item model over all their candidates."""
     import pandas as pd
 
-    found = candidates(doc)
-    if not found:
-        return [], []
-    kinds = item_model.predict(pd.DataFrame.from_records(item_features(doc, found)))
+    found = [candidates(doc) for doc in docs]
+    records = [row for doc, items in zip(docs, found, strict=True) for row in item_features(doc, items)]
+    kinds = list(item_model.predict(pd.DataFrame.from_records(records))) if records else []
+    ledgers = []
+    position = 0
+    for doc, items in zip(docs, found, strict=True):
+        ledgers.append(_ledger(doc, items, kinds[position : position + len(items)]))
+        position += len(items)
+    return ledgers
+
+
+def _ledger(doc: Document, found: list[Candidate], kinds: list[str]) -> tuple[list[LedgerItem], list[LedgerItem]]:
+    """Items from labelled candidates, with their evidence, linked."""
     problems: list[LedgerItem] = []
     measures: list[LedgerItem] = []
     for candidate, kind in zip(found, kinds, strict=True):
         if kind == "none":
             continue
         paragraph = doc.paragraphs[candidate.paragraph]
-        text = candidate.text
-        if kind == "problem":
-            problems.append(
-                LedgerItem(
-                    f"P{len(problems) + 1}",
-                    "problem",
-                    candidate.paragraph,
-                    candidate.start,
-                    candidate.end,
-                    text,
-                    paragraph.category,
-                    paragraph.section,
-                )
+        chosen = problems if kind == "problem" else measures
+        chosen.append(
+            LedgerItem(
+                f"{'P' if kind == 'problem' else 'M'}{len(chosen) + 1}",
+                str(kind),
+                candidate.paragraph,
+                candidate.start,
+                candidate.end,
+                candidate.text,
+                paragraph.category,
+                paragraph.section,
             )
-        else:
-            measures.append(
-                LedgerItem(
-                    f"M{len(measures) + 1}",
-                    "measure",
-                    candidate.paragraph,
-                    candidate.start,
-                    candidate.end,
-                    text,
-                    paragraph.category,
-                    paragraph.section,
-                )
-            )
+        )
     for problem in problems:
         problem.evidence = problem_evidence(_LABEL.sub("", problem.text))
         problem.specific = bool(problem.evidence)

@@ -6,6 +6,8 @@ Functions here return strings; only the CLI prints them.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from typing import Any
 
 from analyzer.document import Document, Paragraph
 
@@ -271,3 +273,172 @@ def render_score(doc: Document, result: dict, findings: list[dict], *, name: str
             f"{where}:{found['line']}:{found['col']}: {found['code']} {found['name']} [{severity}] {found['message']}"
         )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------ DataFrame views
+
+DOCUMENT_COLUMNS = (
+    "doc",
+    "status",
+    "error",
+    "title",
+    "doc_type",
+    "chars",
+    "paragraphs",
+    "score",
+    "copy_ratio",
+    "copy_ratio_excluding_stock",
+    "top_source",
+    "top_source_ratio",
+    "boilerplate_ratio",
+    "stock_phrase_density",
+    "problems",
+    "measures",
+    "errors",
+    "warnings",
+    "infos",
+)
+PARAGRAPH_COLUMNS = (
+    "doc",
+    "paragraph",
+    "line",
+    "section",
+    "kind",
+    "role",
+    "category",
+    "category_score",
+    "boilerplate",
+    "copied",
+    "start",
+    "end",
+    "text",
+)
+FINDING_COLUMNS = (
+    "doc",
+    "code",
+    "name",
+    "severity",
+    "line",
+    "col",
+    "message",
+    "paragraph",
+    "start",
+    "end",
+    "source",
+    "source_start",
+    "source_end",
+)
+PAIR_COLUMNS = ("doc_a", "doc_b", "shared_chars", "ratio_a", "ratio_b", "flagged")
+
+
+def documents_frame(batch) -> Any:
+    """One row per input file of a batch, readable or not (DESIGN.md's documents.csv)."""
+    import pandas as pd
+
+    rows = []
+    for name in batch.order:
+        doc = batch.docs.get(name)
+        if doc is None:
+            rows.append({"doc": name, "status": "error", "error": batch.errors.get(name, "")})
+            continue
+        sources = doc.meta.get("copy_sources") or {}
+        top = max(sources, key=sources.get) if sources else None
+        severities = Counter(f["severity"] for f in doc.findings)
+        body = [p for p in doc.paragraphs if p.kind == "body"]
+        chars = sum(len(p.text) for p in body)
+        boilerplate = sum((p.boilerplate or 0.0) * len(p.text) for p in body) / chars if chars else 0.0
+        rows.append(
+            {
+                "doc": name,
+                "status": "ok",
+                "error": "",
+                "title": doc.title,
+                "doc_type": doc.doc_type,
+                "chars": sum(not c.isspace() for c in doc.text),
+                "paragraphs": len(doc.paragraphs),
+                "score": (doc.score or {}).get("total"),
+                "copy_ratio": doc.meta.get("copy_ratio"),
+                "copy_ratio_excluding_stock": doc.meta.get("copy_ratio_excluding_stock"),
+                "top_source": top,
+                "top_source_ratio": sources.get(top) if top else None,
+                "boilerplate_ratio": round(boilerplate, 4),
+                "stock_phrase_density": doc.meta.get("stock_phrase_density"),
+                "problems": len(doc.problems),
+                "measures": len(doc.measures),
+                "errors": severities["error"],
+                "warnings": severities["warning"],
+                "infos": severities["info"],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+
+
+def paragraphs_frame(docs: dict[str, Document]) -> Any:
+    """One row per paragraph of each document, by the document's name."""
+    import pandas as pd
+
+    rows = [
+        {
+            "doc": name,
+            "paragraph": p.index,
+            "line": p.line,
+            "section": p.section,
+            "kind": p.kind,
+            "role": p.role,
+            "category": p.category,
+            "category_score": p.category_scores.get(p.category) if p.category else None,
+            "boilerplate": p.boilerplate,
+            "copied": p.copied,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+        }
+        for name, doc in docs.items()
+        for p in doc.paragraphs
+    ]
+    return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS))
+
+
+def findings_frame(docs: dict[str, Document]) -> Any:
+    """One row per finding of each document, by severity then position, with line and column."""
+    import pandas as pd
+
+    rows = [
+        {column: found.get(column) for column in FINDING_COLUMNS} | {"doc": name}
+        for name, doc in docs.items()
+        for found in located_findings(doc)
+    ]
+    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+
+
+def pairs_frame(batch) -> Any:
+    """One row per pair of documents sharing copied text (DESIGN.md's pairs.csv): the characters they share, the
+    share of each covered by text found in the other, and whether the pair counts as copying."""
+    import pandas as pd
+
+    from analyzer.checks.copying import PAIR_FLAG_CHARS
+
+    result = batch.copies
+    rows = []
+    ratios: dict[str, dict[str, float]] = {}
+
+    def ratio(name: str, other: str) -> float:
+        if name not in ratios:
+            ratios[name] = result.source_ratios(name)
+        return round(ratios[name].get(other, 0.0), 4)
+
+    if result is not None:
+        for (a, b), shared in sorted(result.shared.items(), key=lambda item: -item[1]):
+            if not shared:
+                continue
+            rows.append(
+                {
+                    "doc_a": a,
+                    "doc_b": b,
+                    "shared_chars": shared,
+                    "ratio_a": ratio(a, b),
+                    "ratio_b": ratio(b, a),
+                    "flagged": shared >= PAIR_FLAG_CHARS,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
