@@ -112,6 +112,17 @@ class Segmenter:
             return self._tokenizer.cut(text, self.hmm)
         return self._tokenizer.lcut(text, HMM=self.hmm)
 
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """The words of a text with their part-of-speech tags (jieba's tag set: ``ns`` place, ``nr`` person, ``n``
+        noun, ``v`` verb …); joined, the words give the text back."""
+        if self.engine == "rjieba":
+            return [(word, tag) for word, tag in self._tokenizer.tag(text, self.hmm)]
+        import jieba.posseg
+
+        if not hasattr(self, "_pos"):
+            self._pos = jieba.posseg.POSTokenizer(self._tokenizer)
+        return [(pair.word, pair.flag) for pair in self._pos.cut(text, HMM=self.hmm)]
+
     def tokenize(self, text: str, offset: int = 0) -> list[Token]:
         """The words of a text with their offsets (shifted by `offset`)."""
         tokens = []

@@ -64,3 +64,29 @@ def test_year_that_contradicts_the_report() -> None:
 def test_seed_with_star_placeholders() -> None:
     findings = check_template(load(seed_paths()[0]))
     assert [f.code for f in findings].count("TPL001") == 3
+
+
+def test_another_units_name_left_in_a_copy() -> None:
+    text = (
+        "柳河镇纪委2023年工作报告\n"
+        "一、主要工作\n"
+        "一年来，在县纪委监委和柳河镇党委的坚强领导下，镇纪委全年处置问题线索23件。\n"
+        "在青石镇党委的统一部署下，镇纪委开展了农村集体“三资”专项监督。\n"
+    )
+    doc = from_text(text)
+    found = [(f.code, doc.text[f.start : f.end], f.message) for f in check_template(doc) if f.code == "TPL004"]
+    assert found == [("TPL004", "青石镇", "出现另一单位“青石镇”，而本报告是柳河镇的")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "协助镇党委做好换届工作，减少镇纪委专职干部兼职。",  # verbs before 镇党委 are not names
+        "我代表镇纪委向会议报告工作。",
+        "县纪委对柳河镇党委开展了专项巡察。",  # a county report names towns: another level
+        "学习了白沙镇的经验做法。",  # a place, not one of its bodies
+    ],
+)
+def test_words_before_a_unit_are_not_always_another_unit(line: str) -> None:
+    title = "柳河县纪委2023年工作报告" if "县纪委对" in line else "石桥镇纪委2023年工作报告"
+    assert [code for code, _ in _codes(f"{title}\n一、主要工作\n{line}") if code == "TPL004"] == []

@@ -1,6 +1,10 @@
-"""Template residue (TPL): placeholders left from a downloaded template, scrape artefacts, and a year that
-contradicts the report's own. (Another unit's name left in is not checked yet: without telling place names from
-the words before 镇 or 县, a first version flagged 协助镇党委 and cried wolf on 51 of 111 corpus reports.)
+"""Template residue (TPL): placeholders left from a downloaded template, scrape artefacts, a year that contradicts
+the report's own, and another unit's name left in.
+
+A unit's name is told from the words before 镇/乡/街道/县/区 by part of speech: ``柳河 镇纪委`` names a town, ``协助
+镇党委`` and ``减少 镇纪委`` do not (a first version without tags flagged 协助镇党委 and cried wolf on 51 of 111 corpus
+reports). The report's own units are those its title, issuer and document number name; a body that names another
+unit of the same level with one of its bodies (党委, 纪委, 政府…) is the residue of a copy with the names changed.
 
 `某村`, `某同志` are ordinary Chinese and never flagged; neither is Markdown emphasis (`**加粗**`).
 """
@@ -44,6 +48,18 @@ YEAR_MISMATCH = register(
         why="与报告不符的年份通常来自模板或被抄袭的往年报告。",
         example="2023年工作报告 … 2026年工作计划",
         instead="使用本报告的年份：2023年的工作，2024年的计划。",
+    )
+)
+OTHER_UNIT = register(
+    Check(
+        code="TPL004",
+        name="other-unit-name",
+        severity="warning",
+        what="正文中出现与本报告单位同级的另一个单位名称及其机构（如本报告是柳河镇的，正文却写“青石镇党委”）；本单位取"
+        "自标题、署名和文号。",
+        why="照抄邻近单位的报告、只替换了大部分名称时，漏改的名称是最直接的证据。",
+        example="柳河镇纪委2023年工作报告 … 在青石镇党委的坚强领导下，镇纪委全年……",
+        instead="在柳河镇党委的坚强领导下，镇纪委全年……",
     )
 )
 _PLACEHOLDERS = re.compile(
@@ -99,6 +115,7 @@ def check_template(doc: Document) -> list[Finding]:
             )
         )
     findings += _year_findings(doc)
+    findings += _other_unit_findings(doc)
     return sorted(findings, key=lambda f: (f.start, f.code))
 
 
@@ -138,4 +155,66 @@ def _year_findings(doc: Document) -> list[Finding]:
                         paragraph.index,
                     )
                 )
+    return found
+
+
+_UNIT_LEVELS = ("街道", "镇", "乡", "县", "区")
+_UNIT_BODY = re.compile(
+    r"(?:街道|镇|乡|县|区)(?:党委|纪委|政府|人大|党工委|办事处|纪检监察|人民政府|监委|委员会|纪工委)"
+)
+_BODY_AFTER = re.compile(r"(?:党委|纪委|政府|人大|党工委|办事处|纪检监察|人民政府|监委|委员会|纪工委)")
+_NAME_TAGS = frozenset({"ns", "nr", "nz", "n"})
+_NOT_NAMES = frozenset(
+    {"代表", "全体", "各级", "基层", "有关", "相关", "上级", "所在", "当地", "本级", "全市", "全县", "全区"}
+)
+
+
+def unit_names(text: str) -> list[tuple[str, str, int]]:
+    """Units a text names with one of their bodies: (name, level, offset), e.g. ``("柳河", "镇", 3)`` in
+    ``在县纪委和柳河镇党委``.
+
+    >>> unit_names("在青石镇党委的领导下，协助镇党委做好工作，石门乡党委书记")
+    [('青石', '镇', 1), ('石门', '乡', 21)]
+    """
+    from analyzer.segment import get_segmenter
+
+    if not _UNIT_BODY.search(text):
+        return []
+    words = get_segmenter().tag(text)
+    offsets = [0]
+    for word, _ in words:
+        offsets.append(offsets[-1] + len(word))
+    found = []
+    for index, (word, tag) in enumerate(words):
+        after = "".join(w for w, _ in words[index + 1 : index + 3])
+        for level in _UNIT_LEVELS:
+            name = word[: -len(level)]
+            if word.endswith(level) and len(name) >= 2 and tag in _NAME_TAGS and _BODY_AFTER.match(after):
+                found.append((name, level, offsets[index]))
+                break
+            if word.startswith(level) and index and _BODY_AFTER.match(word[len(level) :] + after):
+                previous, previous_tag = words[index - 1]
+                if previous_tag in _NAME_TAGS and 2 <= len(previous) <= 3 and previous not in _NOT_NAMES:
+                    found.append((previous, level, offsets[index - 1]))
+                break
+    return found
+
+
+def _other_unit_findings(doc: Document) -> list[Finding]:
+    front = [p for p in doc.paragraphs if p.kind in ("title", "issuer", "doc_number")]
+    own = {(name, level) for p in front for name, level, _ in unit_names(p.text)}
+    if not own:
+        return []
+    levels = {level for _, level in own}
+    names = {name for name, _ in own}
+    shown = "、".join(sorted(f"{name}{level}" for name, level in own))
+    found = []
+    for paragraph in doc.paragraphs:
+        if paragraph.kind not in ("body", "heading"):
+            continue
+        for name, level, offset in unit_names(paragraph.text):
+            if level in levels and name not in names:
+                start = paragraph.start + offset
+                message = f"出现另一单位“{name}{level}”，而本报告是{shown}的"
+                found.append(finding(OTHER_UNIT.code, message, start, start + len(name) + len(level), paragraph.index))
     return found
