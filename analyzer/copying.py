@@ -420,7 +420,8 @@ def _extend(a: str, i: int, b: str, j: int) -> tuple[int, int, int, int]:
 
 
 def _merge(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Deduplicate runs and merge those a few characters apart in both documents (small edits)."""
+    """Deduplicate runs, merge those a few characters apart in both documents (small edits), and trim overlaps, so
+    that no character of the document is in two spans from the same source."""
     merged: list[list[int]] = []
     for start, end, other_start, other_end in sorted(set(runs)):
         if merged:
@@ -431,7 +432,12 @@ def _merge(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, i
                 last[1] = max(last[1], end)
                 last[3] = max(last[3], other_end)
                 continue
-            if start >= last[0] and end <= last[1]:
-                continue
+            if end <= last[1]:
+                continue  # inside the last run here, whatever its place there
+            if start < last[1]:  # overlaps the last run here but comes from elsewhere there: keep what is new
+                shift = last[1] - start
+                start, other_start = start + shift, min(other_start + shift, other_end - 1)
+                if end - start < MIN_RUN:
+                    continue
         merged.append([start, end, other_start, other_end])
     return [tuple(run) for run in merged]
