@@ -84,8 +84,63 @@ class CompactTfidfVectorizer(TfidfVectorizer):
     ``min_df`` (``stop_words_``, kept by scikit-learn for introspection only) is not saved.
     """
 
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        """Counts of the vocabulary's terms in each document; for character n-grams of a fitted vocabulary, counted
+        with NumPy (every n-gram coded as one integer and looked up by binary search) instead of scikit-learn's loop
+        over a dict, which was two thirds of the time the whole analysis took. The result is the same matrix."""
+        if not fixed_vocab or self.analyzer != "char" or self.ngram_range[1] > 3:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        from scipy import sparse
+
+        documents = list(raw_documents)
+        if not documents:
+            return super()._count_vocab(documents, fixed_vocab)
+        keys, columns = self._coded_vocabulary()
+        preprocess = self.build_preprocessor()
+        texts = [_WHITE_SPACES.sub(" ", preprocess(self.decode(document))) for document in documents]
+        joined = "\x00".join(texts)  # a separator no n-gram crosses (no term holds it)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        row_of = np.repeat(np.arange(len(texts)), [len(text) + 1 for text in texts])[: len(codes)]
+        rows, cols = [], []
+        for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
+            if len(codes) < n:
+                continue
+            gram = np.zeros(len(codes) - n + 1, dtype=np.int64)
+            valid = np.ones(len(gram), dtype=bool)
+            for offset in range(n):
+                part = codes[offset : offset + len(gram)]
+                gram = (gram << 21) | part
+                valid &= part != 0
+            position = np.searchsorted(keys, gram)
+            position[position == len(keys)] = 0
+            hit = valid & (keys[position] == gram) if len(keys) else np.zeros(len(gram), dtype=bool)
+            rows.append(row_of[: len(gram)][hit])
+            cols.append(columns[position[hit]])
+        row, col = np.concatenate(rows), np.concatenate(cols)
+        counts = sparse.csr_matrix(
+            (np.ones(len(row), dtype=np.intc), (row, col)), shape=(len(texts), len(self.vocabulary_)), dtype=self.dtype
+        )
+        counts.sum_duplicates()
+        counts.sort_indices()
+        if isinstance(super()._count_vocab([""], True)[1], sparse.sparray):
+            counts = sparse.csr_array(counts)
+        return self.vocabulary_, counts
+
+    def _coded_vocabulary(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary's terms coded as integers (21 bits a character), sorted, with their columns."""
+        cached = getattr(self, "_coded", None)
+        if cached is None or cached[0] is not self.vocabulary_:
+            terms = list(self.vocabulary_)
+            coded = np.array([_code(term) for term in terms], dtype=np.int64)
+            order = np.argsort(coded)
+            wanted = np.array([self.vocabulary_[term] for term in terms], dtype=np.int64)
+            cached = (self.vocabulary_, coded[order], wanted[order])
+            self._coded = cached
+        return cached[1], cached[2]
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
+        state.pop("_coded", None)
         state.pop("stop_words_", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
@@ -101,6 +156,17 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         if terms is not None:
             state["vocabulary_"] = {str(term): column for column, term in enumerate(terms)}
         super().__setstate__(state)
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer normalises white space
+
+
+def _code(term: str) -> int:
+    """A character n-gram (n <= 3) as one integer: 21 bits a character, so that no two n-grams share a code."""
+    value = 0
+    for char in term:
+        value = (value << 21) | ord(char)
+    return value if term and "\x00" not in term else -1
 
 
 _HAS_DIGIT = re.compile(r"\d")

@@ -158,3 +158,20 @@ def test_keyword_baselines() -> None:
     assert keyword_category("今天天气很好") == "other"
     assert keyword_role("学习不够深入", "存在问题") == "problem"
     assert keyword_role("加强学习", "整改措施") == "measure"
+
+
+def test_fast_character_counting_gives_scikit_learns_matrix() -> None:
+    import json
+
+    from conftest import ROOT
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analyzer.classify import CompactTfidfVectorizer, load_model
+
+    vectoriser = load_model(None)["features"].named_transformers_["text_chars"]
+    texts = [p["text"] for p in json.loads((ROOT / "corpora/written/w3-02.json").read_text("utf-8"))["paragraphs"]]
+    texts += ["", " ", "A  b\t\tC Ｘ", "𠀀𠀁汉字  ", "x\x00y", "一、存在问题\n\n（一）"]
+    _, fast = vectoriser._count_vocab(texts, True)
+    _, reference = CountVectorizer._count_vocab(vectoriser, texts, True)
+    assert fast.shape == reference.shape and abs(fast - reference).sum() == 0
+    assert isinstance(vectoriser, CompactTfidfVectorizer)
