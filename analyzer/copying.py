@@ -436,7 +436,9 @@ def _merge(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, i
                 continue  # inside the last run here, whatever its place there
             if start < last[1]:  # overlaps the last run here but comes from elsewhere there: keep what is new
                 shift = last[1] - start
-                start, other_start = start + shift, min(other_start + shift, other_end - 1)
+                if other_end - other_start == end - start:  # an exact run: the source moves with it
+                    other_start += shift
+                start += shift
                 if end - start < MIN_RUN:
                     continue
         merged.append([start, end, other_start, other_end])

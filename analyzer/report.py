@@ -145,8 +145,9 @@ MEASURE_COLUMNS = {
 def ledger_frames(docs: list[Document], names: list[str] | None = None):
     """The ledger as two DataFrames: one row per problem (with its measures), one row per measure.
 
-    Column names are the stable machine names of DESIGN.md (``doc, problem, category, specific, measures, text``
-    and more); `write_ledger` gives them Chinese headers in a spreadsheet.
+    Column names and categories are the stable machine names of DESIGN.md (``doc, problem, category, specific,
+    measures, text`` and more; ``political``…); `write_ledger` gives them Chinese headers and labels in a
+    spreadsheet.
     """
     import pandas as pd
 
@@ -184,7 +185,7 @@ def _ledger_row(doc: Document, name: str, item: dict) -> dict:
     section = doc.section(item.get("section"))
     return {
         "doc": name,
-        "category": CATEGORY_LABELS.get(item["category"], item["category"]),
+        "category": item["category"],
         "evidence": "、".join(item["evidence"]),
         "section": section.title if section else "",
         "line": doc.line_col(item["start"])[0],
@@ -219,8 +220,10 @@ def _write_xlsx(path, problems, measures) -> None:
 
     yes_no = {True: "是", False: "否"}
     sheets = {
-        "问题清单": problems.replace({"specific": yes_no}).rename(columns=PROBLEM_COLUMNS),
-        "整改措施": measures.replace({"checkable": yes_no}).rename(columns=MEASURE_COLUMNS),
+        "问题清单": problems.replace({"specific": yes_no, "category": CATEGORY_LABELS}).rename(columns=PROBLEM_COLUMNS),
+        "整改措施": measures.replace({"checkable": yes_no, "category": CATEGORY_LABELS}).rename(
+            columns=MEASURE_COLUMNS
+        ),
     }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for title, frame in sheets.items():
@@ -297,6 +300,11 @@ DOCUMENT_COLUMNS = (
     "errors",
     "warnings",
     "infos",
+    "score_structure",
+    "score_coverage",
+    "score_specificity",
+    "score_correspondence",
+    "score_originality",
 )
 PARAGRAPH_COLUMNS = (
     "doc",
@@ -324,6 +332,7 @@ FINDING_COLUMNS = (
     "paragraph",
     "start",
     "end",
+    "text",
     "source",
     "source_start",
     "source_end",
@@ -369,6 +378,7 @@ def documents_frame(batch) -> Any:
                 "warnings": severities["warning"],
                 "infos": severities["info"],
             }
+            | {f"score_{part}": value for part, value in ((doc.score or {}).get("parts") or {}).items()}
         )
     return pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
 
@@ -404,11 +414,15 @@ def findings_frame(docs: dict[str, Document]) -> Any:
     import pandas as pd
 
     rows = [
-        {column: found.get(column) for column in FINDING_COLUMNS} | {"doc": name}
+        {column: found.get(column) for column in FINDING_COLUMNS}
+        | {"doc": name, "text": doc.text[found["start"] : found["end"]][:200]}
         for name, doc in docs.items()
         for found in located_findings(doc)
     ]
-    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    for column in ("paragraph", "source_start", "source_end"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def pairs_frame(batch) -> Any:

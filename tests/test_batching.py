@@ -27,7 +27,7 @@ def folder(tmp_path_factory):
     (root / "部门").mkdir()
     shutil.copy(SEED, root / "乡镇" / "青石镇.txt")
     lines = SEED.read_text(encoding="utf-8").replace("**镇", "柳河镇").split("\n")
-    (root / "乡镇" / "柳河镇.txt").write_text("\n".join(lines[:40]), encoding="utf-8")
+    (root / "乡镇" / "柳河镇.txt").write_text("\n".join(lines[:25]), encoding="utf-8")
     shutil.copy(SAMPLES / "g4_original.txt", root / "部门" / "审计局.txt")
     shutil.copy(SAMPLES / "004_0bbf6b98a1e36b0d.txt", root / "部门" / "评估报告.md")
     write_ole(root / "部门" / "旧格式.doc", "WordDocument")
@@ -70,8 +70,8 @@ def test_batch_writes_every_output_and_records_bad_files(folder, tmp_path) -> No
     errors = dict(zip(documents["doc"], documents["error"], strict=True))
     assert ".doc" in errors["部门/旧格式.doc"] and "另存为" in errors["部门/旧格式.doc"]
     copy = documents.set_index("doc").loc["乡镇/柳河镇.txt"]
-    assert copy["top_source"] == "乡镇/青石镇.txt" and copy["copy_ratio"] > 0.9
-    assert 0 <= copy["score"] <= 100
+    assert copy["top_source"] == "乡镇/青石镇.txt" and float(copy["copy_ratio"]) > 0.9
+    assert 0 <= float(copy["score"]) <= 100
     pairs = pd.read_csv(out / "pairs.csv", encoding="utf-8-sig")
     assert list(pairs.columns) == ["doc_a", "doc_b", "shared_chars", "ratio_a", "ratio_b", "flagged"]
     flagged = pairs[pairs["flagged"]]
