@@ -34,6 +34,8 @@ REFUSED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
 CHUNK = 24
 """Documents per task: each model makes one pass over a chunk, which amortises its per-call cost."""
 CACHE_NAME = ".analyzer-cache.sqlite"
+MANIFEST_NAME = ".analyzer-manifest.json"
+"""What the last run into an output folder was made from (see `up_to_date`); written last, after every output."""
 
 Progress = Callable[[int, int], None]
 
@@ -47,6 +49,8 @@ class Batch:
         errors: The error of each file that could not be read, by name.
         copies: Copied spans and shared characters, or None when there was nothing to compare.
         cached: Names of the documents taken from the cache rather than analysed again.
+        order: Every file's name, in the order found.
+        fingerprint: The plan's fingerprint (see `Plan`), which the outputs' manifest records.
     """
 
     docs: dict[str, Document] = field(default_factory=dict)
@@ -54,6 +58,18 @@ class Batch:
     copies: CopyResult | None = None
     cached: set[str] = field(default_factory=set)
     order: list[str] = field(default_factory=list)
+    fingerprint: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a report line: files, analysed, from the cache, unreadable (with errors), flagged pairs."""
+        flagged = int(self.pairs()["flagged"].sum()) if self.copies is not None else 0
+        return {
+            "files": len(self.order),
+            "analysed": len(self.docs),
+            "cached": len(self.cached),
+            "errors": dict(self.errors),
+            "flagged": flagged,
+        }
 
     def documents(self):
         """One row per input file (DESIGN.md's documents.csv), in the order found."""
@@ -160,6 +176,62 @@ class Cache:
         self._db.close()
 
 
+@dataclass(slots=True)
+class Plan:
+    """What a batch will read: each file with its name and cache key, and a fingerprint of the whole (every name
+    and key, the library's state, the analyzer's version), which tells whether earlier outputs are still current."""
+
+    files: list[tuple[Path, str]]
+    keys: dict[str, str]
+    errors: dict[str, str]
+    fingerprint: str
+
+
+def plan_batch(
+    paths: Iterable[str | Path],
+    *,
+    model: str | Path | None = None,
+    library: str | Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Plan:
+    """Find the files of a batch and hash them (see `Plan`).
+
+    Raises:
+        UnreadableFileError: when a path named does not exist.
+    """
+    files = collect(paths)
+    key_of_model = model_key(model)
+    keys: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for path, name in files:
+        try:
+            keys[name] = f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{key_of_model}:{max_bytes}"
+        except OSError as e:
+            errors[name] = f"{path}: 无法读取 / cannot read ({e.strerror or e})"
+    whole = hashlib.sha256()
+    for name, key in sorted(keys.items()):
+        whole.update(f"{name}\t{key}\n".encode())
+    whole.update(f"errors {sorted(errors)}".encode())
+    if library is not None and Path(library).is_file():
+        state = Path(library).stat()
+        whole.update(f"library {Path(library).resolve()} {state.st_size} {state.st_mtime_ns}".encode())
+    return Plan(files, keys, errors, whole.hexdigest())
+
+
+def up_to_date(out: str | Path, plan: Plan) -> dict[str, Any] | None:
+    """The summary of the last run into `out` if its outputs are still current for this plan, else None."""
+    manifest = Path(out) / MANIFEST_NAME
+    try:
+        stored = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stored.get("fingerprint") != plan.fingerprint:
+        return None
+    if not all((Path(out) / name).exists() for name in stored.get("outputs", [])):
+        return None
+    return stored.get("summary")
+
+
 def run_batch(
     paths: Iterable[str | Path],
     *,
@@ -169,6 +241,7 @@ def run_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     cache: str | Path | None = None,
     progress: Progress | None = None,
+    plan: Plan | None = None,
 ) -> Batch:
     """Analyse every report under `paths` and compare them for copying.
 
@@ -180,6 +253,7 @@ def run_batch(
         max_bytes: Files larger than this are recorded as unreadable.
         cache: A cache file; documents whose content and model are unchanged are taken from it. None for no cache.
         progress: Called with (documents done, documents in all) as the work goes.
+        plan: The batch's plan, if `plan_batch` was already called for these arguments.
 
     Raises:
         ModelError: when the model cannot be loaded (no document could be analysed).
@@ -187,22 +261,17 @@ def run_batch(
     """
     from analyzer.classify import load_model
 
-    files = collect(paths)
     load_model(str(model) if model else None)  # fail early, and once, before forking workers
-    key_of_model = model_key(model)
+    plan = plan or plan_batch(paths, model=model, library=library, max_bytes=max_bytes)
     store = Cache(Path(cache)) if cache else None
-    batch = Batch(order=[name for _, name in files])
+    batch = Batch(order=[name for _, name in plan.files], errors=dict(plan.errors), fingerprint=plan.fingerprint)
     prepared: dict[str, Prepared] = {}
     pending: list[tuple[str, str, str]] = []
-    done = 0
-    for path, name in files:
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as e:
-            batch.errors[name] = f"{path}: 无法读取 / cannot read ({e.strerror or e})"
-            done += 1
+    done = len(plan.errors)
+    for path, name in plan.files:
+        key = plan.keys.get(name)
+        if key is None:
             continue
-        key = f"{digest}:{key_of_model}:{max_bytes}"
         hit = store.get(key) if store else None
         if hit is not None:
             batch.docs[name] = Document.from_dict(json.loads(zlib.decompress(hit[0])))
@@ -213,7 +282,7 @@ def run_batch(
         else:
             pending.append((str(path), name, key))
     if progress:
-        progress(done, len(files))
+        progress(done, len(plan.files))
     try:
         for results in _analyse(pending, jobs=jobs, model=model, max_bytes=max_bytes):
             rows = []
@@ -228,7 +297,7 @@ def run_batch(
             if store and rows:
                 store.put(rows)
             if progress:
-                progress(done, len(files))
+                progress(done, len(plan.files))
     finally:
         if store:
             store.close()
@@ -306,6 +375,7 @@ def write_outputs(batch: Batch, out: str | Path) -> dict[str, Path]:
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST_NAME).unlink(missing_ok=True)  # outputs about to change: not current until the end
     written: dict[str, Path] = {}
     tables = {
         "documents.csv": batch.documents(),
@@ -330,6 +400,14 @@ def write_outputs(batch: Batch, out: str | Path) -> dict[str, Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     written["index.html"] = out / "report" / "index.html"
+    if batch.fingerprint is not None:
+        manifest = {
+            "fingerprint": batch.fingerprint,
+            "summary": batch.summary(),
+            "outputs": sorted(str(path.relative_to(out)) for path in written.values()),
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=1)
+        _atomic(out / MANIFEST_NAME, lambda path: path.write_text(text, encoding="utf-8"))
     return written
 
 

@@ -188,37 +188,49 @@ def batch(
 
     Example: analyzer batch corpora/samples --out 批量结果
     """
-    from analyzer.batching import CACHE_NAME, run_batch, write_outputs
+    from analyzer.batching import CACHE_NAME, plan_batch, run_batch, up_to_date, write_outputs
 
     if out.exists() and not out.is_dir():
         _fail(f"--out 应为文件夹：{out} 是一个文件 / --out must be a folder")
         raise typer.Exit(2)
-    with _progress_bar("分析 / analysing") as progress:
-        try:
-            result = run_batch(
-                paths,
-                jobs=jobs,
-                model=model,
-                library=_library_or_default(library),
-                max_bytes=int(max_size * 1048576),
-                cache=None if no_cache else out / CACHE_NAME,
-                progress=progress,
-            )
-        except AnalyzerError as e:
-            _fail(str(e))
-            raise typer.Exit(2) from None
-    if not result.order:
+    library = _library_or_default(library)
+    max_bytes = int(max_size * 1048576)
+    try:
+        plan = plan_batch(paths, model=model, library=library, max_bytes=max_bytes)
+    except AnalyzerError as e:
+        _fail(str(e))
+        raise typer.Exit(2) from None
+    if not plan.files:
         _fail("没有找到报告文件（.txt .md .docx .pdf）/ no report files found")
         raise typer.Exit(2)
-    written = write_outputs(result, out)
-    flagged = int(result.pairs()["flagged"].sum()) if result.copies is not None else 0
+    summary = None if no_cache else up_to_date(out, plan)
+    if summary is not None:
+        typer.echo("报告与模型均未变化，沿用上次的输出 / nothing changed since the last run: outputs are current")
+    else:
+        with _progress_bar("分析 / analysing") as progress:
+            try:
+                result = run_batch(
+                    paths,
+                    jobs=jobs,
+                    model=model,
+                    library=library,
+                    max_bytes=max_bytes,
+                    cache=None if no_cache else out / CACHE_NAME,
+                    progress=progress,
+                    plan=plan,
+                )
+            except AnalyzerError as e:
+                _fail(str(e))
+                raise typer.Exit(2) from None
+        write_outputs(result, out)
+        summary = result.summary()
     typer.echo(
-        f"{len(result.order)} 个文件：{len(result.docs)} 篇已分析（{len(result.cached)} 篇取自缓存），"
-        f"{len(result.errors)} 篇无法读取；{flagged} 对报告疑似抄袭"
+        f"{summary['files']} 个文件：{summary['analysed']} 篇已分析（{summary['cached']} 篇取自缓存），"
+        f"{len(summary['errors'])} 篇无法读取；{summary['flagged']} 对报告疑似抄袭"
     )
-    for name, error in result.errors.items():
+    for name, error in summary["errors"].items():
         typer.echo(f"  无法读取 / unreadable: {name}: {error}")
-    typer.echo(f"输出 / outputs: {out}{'/'}  报告 / report: {written['index.html']}")
+    typer.echo(f"输出 / outputs: {out}/  报告 / report: {out / 'report' / 'index.html'}")
 
 
 class _progress_bar:

@@ -174,7 +174,12 @@ def test_batch_command_through_typer(runner, folder, tmp_path) -> None:
     )
     assert "analyzer: 分析 / analysing 6/6" in result.stderr  # not a terminal: a line every tenth, no bar
     again = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--jobs", "1"])
-    assert "4 篇取自缓存" in again.stdout
+    assert again.exit_code == 0 and "沿用上次的输出" in again.stdout and "1 对报告疑似抄袭" in again.stdout
+    (out / "pairs.csv").unlink()  # an output gone: the run is done again, from the cache
+    third = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--jobs", "1"])
+    assert "4 篇取自缓存" in third.stdout and (out / "pairs.csv").is_file()
+    fresh = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--jobs", "1", "--no-cache"])
+    assert "（0 篇取自缓存）" in fresh.stdout
     missing = runner.invoke(app, ["batch", str(tmp_path / "nowhere"), "--out", str(out)])
     assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
     empty = tmp_path / "empty"
