@@ -215,8 +215,11 @@ def write_ledger(docs: list[Document], path, names: list[str] | None = None) -> 
 
 
 def _write_xlsx(path, problems, measures) -> None:
+    """Two sheets with Chinese headers, filters on, the header row frozen, long text columns wide and wrapped.
+
+    Written with XlsxWriter, which sets a column's format once instead of styling every cell (openpyxl took 15 s for
+    the ledger of 400 reports)."""
     import pandas as pd
-    from openpyxl.styles import Alignment, Font
 
     yes_no = {True: "是", False: "否"}
     sheets = {
@@ -225,20 +228,17 @@ def _write_xlsx(path, problems, measures) -> None:
             columns=MEASURE_COLUMNS
         ),
     }
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        wrapped = writer.book.add_format({"text_wrap": True, "valign": "top"})
+        plain = writer.book.add_format({"valign": "top"})
         for title, frame in sheets.items():
             frame.to_excel(writer, sheet_name=title, index=False)
             sheet = writer.sheets[title]
-            sheet.auto_filter.ref = sheet.dimensions
-            sheet.freeze_panes = "A2"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for column in sheet.columns:
-                header = column[0].value or ""
+            sheet.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
+            sheet.freeze_panes(1, 0)
+            for column, header in enumerate(frame.columns):
                 wide = header in ("问题内容", "措施内容", "对应措施") or header.endswith("内容")
-                sheet.column_dimensions[column[0].column_letter].width = 60 if wide else 14
-                for cell in column[1:]:
-                    cell.alignment = Alignment(wrap_text=wide, vertical="top")
+                sheet.set_column(column, column, 60 if wide else 14, wrapped if wide else plain)
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
