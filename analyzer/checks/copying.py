@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analyzer.checks import Check, Finding, finding, register
-from analyzer.copying import CopyResult, union_length
+from analyzer.copying import CopyResult, union_length, visible_length
 from analyzer.document import Document
 
 COPIED_PASSAGE = register(
@@ -20,6 +20,9 @@ COPIED_PASSAGE = register(
         instead="用本单位的事实来写；引用他人材料时注明出处。",
     )
 )
+
+_SPACES = np.array([code for code in range(0x3001) if chr(code).isspace()], dtype=np.uint32)
+"""Every white-space code point (none lies above U+3000)."""
 
 PAIR_FLAG_CHARS = 200
 """Shared characters from which a pair of reports counts as copying (see bench/bench_copying.py)."""
@@ -81,7 +84,7 @@ def apply_copies(
 def _share(doc: Document, spans: list, start: int, end: int) -> float:
     """Share of the characters (white space aside) between start and end that copied spans cover."""
     covered = union_length([(max(s.start, start), min(s.end, end)) for s in spans if s.start < end and s.end > start])
-    total = sum(not char.isspace() for char in doc.text[start:end])
+    total = visible_length(doc.text[start:end])
     return min(covered / total, 1.0) if total else 0.0
 
 
@@ -90,6 +93,8 @@ def _ratio_without_stock(doc: Document, spans: list) -> float:
     (去除套话复制比)."""
     from analyzer.checks.boilerplate import official_spans, stock_spans
 
+    if not spans:
+        return 0.0
     stock = np.zeros(len(doc.text) + 1, dtype=bool)
     for paragraph in doc.paragraphs:
         for s, e in stock_spans(paragraph.text) + official_spans(paragraph.text):
@@ -97,6 +102,7 @@ def _ratio_without_stock(doc: Document, spans: list) -> float:
     copied = np.zeros(len(doc.text) + 1, dtype=bool)
     for span in spans:
         copied[span.start : span.end] = True
-    visible = np.array([not char.isspace() for char in doc.text] + [False])
+    codes = np.frombuffer(doc.text.encode("utf-32-le"), dtype=np.uint32)
+    visible = np.append(~np.isin(codes, _SPACES), False)
     total = int((visible & ~stock).sum())
     return float((visible & ~stock & copied).sum()) / total if total else 0.0
