@@ -125,8 +125,14 @@ def _normal_code(code: int) -> int:
 
 def fingerprints(text: str) -> list[tuple[int, int]]:
     """Winnowed (hash, position) pairs of a normalised text: the rightmost minimum of every window of hashes."""
+    hashes, positions = fingerprint_arrays(text)
+    return list(zip(hashes.tolist(), positions.tolist(), strict=True))
+
+
+def fingerprint_arrays(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """`fingerprints` as two arrays: the hashes (uint64) and their positions (int64)."""
     if len(text) < K:
-        return []
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     hashes = np.zeros(len(codes) - K + 1, dtype=np.uint64)
     for offset in range(K):  # polynomial hash of every k-gram, vectorised over positions
@@ -142,7 +148,7 @@ def fingerprints(text: str) -> list[tuple[int, int]]:
         positions = np.arange(len(windows)) + (WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1))
         positions = positions[np.concatenate(([True], positions[1:] != positions[:-1]))]
     positions = positions[hashes[positions] != np.iinfo(np.uint64).max]
-    return [(int(value), int(position)) for value, position in zip(hashes[positions], positions, strict=True)]
+    return hashes[positions].astype(np.uint64), positions.astype(np.int64)
 
 
 @dataclass(slots=True)
@@ -212,24 +218,31 @@ def union_length(spans: list[tuple[int, int]]) -> int:
 @dataclass(slots=True)
 class Prepared:
     """A document ready for matching: its match text (official formulations cut out), its winnowed fingerprints
-    (exact stage) and the MinHash sketches of its sentences (near-duplicate stage)."""
+    (exact stage: `hashes` at `positions` of the match text) and the MinHash sketches of its sentences
+    (near-duplicate stage)."""
 
     text: MatchText
-    prints: list[tuple[int, int]]
+    hashes: np.ndarray
+    positions: np.ndarray
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sketches: np.ndarray = field(default_factory=lambda: np.zeros((0, PERMUTATIONS), dtype=np.uint64))
     shingles: list[np.ndarray] = field(default_factory=list)
 
+    @property
+    def prints(self) -> list[tuple[int, int]]:
+        """The fingerprints as (hash, position) pairs."""
+        return list(zip(self.hashes.tolist(), self.positions.tolist(), strict=True))
+
     def to_bytes(self) -> bytes:
         """A compact binary form (NumPy's .npz, no pickled objects) for the batch cache."""
         buffer = io.BytesIO()
-        prints = np.asarray(self.prints, dtype=np.uint64).reshape(-1, 2)
-        np.savez_compressed(
+        np.savez(
             buffer,
             chars=np.frombuffer(self.text.chars.encode("utf-32-le"), dtype=np.uint32),
             offsets=self.text.offsets,
             text_sentences=np.asarray(self.text.sentences, dtype=np.int64).reshape(-1, 2),
-            prints=prints,
+            hashes=self.hashes,
+            positions=self.positions,
             sentences=np.asarray(self.sentences, dtype=np.int64).reshape(-1, 2),
             sketches=self.sketches,
             shingle_lengths=np.asarray([len(s) for s in self.shingles], dtype=np.int64),
@@ -241,13 +254,12 @@ class Prepared:
     def from_bytes(cls, data: bytes) -> Prepared:
         """The inverse of `to_bytes`; refuses pickled objects."""
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            chars = stored["chars"].astype(np.uint32).tobytes().decode("utf-32-le")
+            chars = stored["chars"].tobytes().decode("utf-32-le")
             text = MatchText(chars, stored["offsets"], [tuple(row) for row in stored["text_sentences"].tolist()])
-            prints = [(int(value), int(position)) for value, position in stored["prints"].tolist()]
             cuts = np.cumsum(stored["shingle_lengths"])[:-1]
             shingles = np.split(stored["shingles"], cuts) if len(stored["shingle_lengths"]) else []
             sentences = [tuple(row) for row in stored["sentences"].tolist()]
-            return cls(text, prints, sentences, stored["sketches"], shingles)
+            return cls(text, stored["hashes"], stored["positions"], sentences, stored["sketches"], shingles)
 
 
 def prepare(doc: Document) -> Prepared:
@@ -258,7 +270,7 @@ def prepare(doc: Document) -> Prepared:
     excluded = [(p.start + s, p.start + e) for p in doc.paragraphs for s, e in official_spans(p.text)]
     text = MatchText.of(doc, excluded)
     sentences, sketches, shingles = sketch_sentences(text)
-    return Prepared(text, fingerprints(text.chars), sentences, sketches, shingles)
+    return Prepared(text, *fingerprint_arrays(text.chars), sentences, sketches, shingles)
 
 
 # The near-duplicate stage compares sentences, not documents: each sentence of at least NEAR_MIN normalised
@@ -312,40 +324,62 @@ def _band_keys(sketches: np.ndarray) -> np.ndarray:
     return keys
 
 
+def _pairs_within_groups(starts: np.ndarray, sizes: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i, j), i < j, of element positions inside the chosen groups of a sorted array (groups given by
+    their starts and sizes), generated with NumPy."""
+    group = np.repeat(np.arange(len(starts)), sizes)
+    member = np.flatnonzero(chosen[group])
+    later = (sizes[group] - 1 - (np.arange(len(group)) - starts[group]))[member]  # elements after it in its group
+    left = np.repeat(member, later)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
+    return left, right
+
+
+def _groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and sizes of the runs of equal values in a sorted array."""
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return starts, np.diff(np.append(starts, len(values)))
+
+
 def near_duplicates(ready: dict[str, Prepared]) -> dict[tuple[str, str], list[tuple[int, int, int, int]]]:
     """Sentence pairs of different documents whose 3-gram sets are alike, as runs (start, end, other_start,
     other_end) in match-text coordinates, by (document, other document), in both directions."""
     names = list(ready)
-    keys, owners, rows = [], [], []
-    for number, name in enumerate(names):
-        sketches = ready[name].sketches
-        if len(sketches):
-            keys.append(_band_keys(sketches).ravel())
-            owners.append(np.full(len(sketches) * BANDS, number, dtype=np.int64))
-            rows.append(np.repeat(np.arange(len(sketches), dtype=np.int64), BANDS))
-    if not keys:
+    counts = np.array([len(ready[name].sketches) for name in names], dtype=np.int64)
+    if counts.sum() == 0:
         return {}
-    key, owner, row = np.concatenate(keys), np.concatenate(owners), np.concatenate(rows)
-    order = np.argsort(key, kind="stable")
+    base = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    key = np.concatenate([_band_keys(ready[name].sketches).ravel() for name in names if len(ready[name].sketches)])
+    owner = np.repeat(np.arange(len(names)), counts * BANDS)
+    row = np.concatenate([np.repeat(np.arange(count), BANDS) for count in counts if count])
+    order = np.lexsort((owner, key))
     key, owner, row = key[order], owner[order], row[order]
-    bounds = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1], [True])))
+    starts, sizes = _groups(key)
+    first_of_owner = np.concatenate(([True], (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])))
+    distinct = np.add.reduceat(first_of_owner.astype(np.int64), starts)
     group_limit = min(NEAR_GROUP_DOCS, max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(names))))
-    candidates: set[tuple[int, int, int, int]] = set()
-    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if end - start < 2:
-            continue
-        group_owners = owner[start:end]
-        distinct = len(set(group_owners.tolist()))
-        if distinct < 2 or distinct > group_limit:
-            continue
-        members = list(zip(group_owners.tolist(), row[start:end].tolist(), strict=True))
-        for i, (doc_a, row_a) in enumerate(members):
-            for doc_b, row_b in members[i + 1 :]:
-                if doc_a != doc_b:
-                    candidates.add((doc_a, row_a, doc_b, row_b) if doc_a < doc_b else (doc_b, row_b, doc_a, row_a))
+    left, right = _pairs_within_groups(starts, sizes, (distinct >= 2) & (distinct <= group_limit))
+    apart = owner[left] != owner[right]
+    left, right = left[apart], right[apart]
+    total = int(counts.sum())
+    sentence_pairs = np.unique((base[owner[left]] + row[left]) * total + base[owner[right]] + row[right])
+    first, second = sentence_pairs // total, sentence_pairs % total
+    doc_first = np.searchsorted(base, first, side="right") - 1
+    doc_second = np.searchsorted(base, second, side="right") - 1
+    doc_pairs, inverse, per_pair = np.unique(
+        doc_first * len(names) + doc_second, return_inverse=True, return_counts=True
+    )
+    enough = per_pair[inverse] >= NEAR_PAIRS  # fewer candidate sentences than NEAR_PAIRS: it cannot pass
     found: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
-    for doc_a, row_a, doc_b, row_b in candidates:
+    for doc_a, gid_a, doc_b, gid_b in zip(
+        doc_first[enough].tolist(),
+        first[enough].tolist(),
+        doc_second[enough].tolist(),
+        second[enough].tolist(),
+        strict=True,
+    ):
         a, b = ready[names[doc_a]], ready[names[doc_b]]
+        row_a, row_b = gid_a - int(base[doc_a]), gid_b - int(base[doc_b])
         set_a, set_b = a.shingles[row_a], b.shingles[row_b]
         common = len(np.intersect1d(set_a, set_b, assume_unique=True))
         if common / (len(set_a) + len(set_b) - common) < NEAR_JACCARD:
@@ -368,9 +402,9 @@ in 400 generated independent reports, 52,000 of 80,000 pairs shared a fingerprin
 pairs sharing 20 or more were the 87 planted copying pairs and 11 others. Passages shorter than about 50
 characters that two reports share and nothing else therefore do not count towards their copy ratios."""
 COUNT_DOCS = 50
-"""Fingerprints held by up to this many documents are counted for every pair that holds them; those held by more
-(up to the stock limit) are counted for a one-in-`COUNT_SAMPLE` sample of fingerprints, weighted, so that counting
-stays linear in practice while a template copied by dozens of documents still makes its pairs candidates."""
+"""Fingerprints held by up to this many documents are counted for every pair that holds them; of those held by more
+(up to the stock limit), only a one-in-`COUNT_SAMPLE` sample is counted, so that counting stays near linear while a
+template copied by dozens of documents (hundreds of fingerprints) still makes their pairs candidates."""
 COUNT_SAMPLE = 8
 
 
@@ -378,34 +412,25 @@ def candidate_pairs(hashes: list[np.ndarray], stock_limit: int) -> tuple[np.ndar
     """Pairs of documents (by position in `hashes`) that share at least `PAIR_MIN_PRINTS` fingerprints, as an array
     of (a, b) rows with a < b, and the fingerprints held by more than `stock_limit` documents (stock text).
 
-    Every pair of holders of a fingerprint is generated with NumPy (no Python loop over pairs) and counted once.
+    Every pair of holders of a counted fingerprint is generated with NumPy (no Python loop over pairs).
     """
     if not hashes:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.uint64)
     values = np.concatenate(hashes)
-    owners = np.concatenate([np.full(len(h), i, dtype=np.int64) for i, h in enumerate(hashes)])
+    owners = np.repeat(np.arange(len(hashes)), [len(h) for h in hashes])
     order = np.lexsort((owners, values))
     values, owners = values[order], owners[order]
     first = np.concatenate(([True], (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])))
     values, owners = values[first], owners[first]  # each (fingerprint, document) once
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    sizes = np.diff(np.append(starts, len(values)))
+    starts, sizes = _groups(values)
     stock = values[starts[sizes > stock_limit]]
     sampled = (values[starts] % np.uint64(COUNT_SAMPLE)) == 0
-    weight = np.where(sizes <= COUNT_DOCS, 1, np.where(sampled, COUNT_SAMPLE, 0))
-    weight[(sizes < 2) | (sizes > stock_limit)] = 0
-    group = np.repeat(np.arange(len(starts)), sizes)
-    member = np.flatnonzero(weight[group] > 0)  # holders in counted groups
-    later = (sizes[group] - 1 - (np.arange(len(values)) - starts[group]))[member]  # holders after it in its group
-    left = np.repeat(member, later)
-    step = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
-    right = left + 1 + step
+    counted = (sizes >= 2) & (sizes <= stock_limit) & ((sizes <= COUNT_DOCS) | sampled)
+    left, right = _pairs_within_groups(starts, sizes, counted)
     if not len(left):
         return np.zeros((0, 2), dtype=np.int64), stock
-    keys = owners[left] * len(hashes) + owners[right]
-    unique, inverse = np.unique(keys, return_inverse=True)
-    counts = np.bincount(inverse, weights=weight[group[left]])
-    chosen = unique[counts >= PAIR_MIN_PRINTS]
+    shared, count = np.unique(owners[left] * len(hashes) + owners[right], return_counts=True)
+    chosen = shared[count >= PAIR_MIN_PRINTS]
     return np.stack([chosen // len(hashes), chosen % len(hashes)], axis=1), stock
 
 
@@ -423,15 +448,21 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
     ready = {name: (prepared or {}).get(name) or prepare(doc) for name, doc in docs.items()}
     names = list(ready)
     texts: dict[str, MatchText] = {name: item.text for name, item in ready.items()}
-    hashes = [np.fromiter((value for value, _ in ready[name].prints), dtype=np.uint64) for name in names]
-    positions = [np.fromiter((position for _, position in ready[name].prints), dtype=np.int64) for name in names]
+    hashes = [ready[name].hashes for name in names]
+    positions = [ready[name].positions for name in names]
     stock_limit = max(STOCK_MIN_DOCS, int(STOCK_SHARE * len(docs)))
     pairs, stock = candidate_pairs(hashes, stock_limit)
     runs: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    stock_set = set(stock.tolist())
+    where: dict[int, dict[int, list[int]]] = {}  # document -> fingerprint -> positions (stock aside), when needed
     for a, b in pairs.tolist():
-        found = _pair_runs(
-            texts[names[a]].chars, hashes[a], positions[a], texts[names[b]].chars, hashes[b], positions[b], stock
-        )
+        for number in (a, b):
+            if number not in where:
+                where[number] = defaultdict(list)
+                for value, position in zip(hashes[number].tolist(), positions[number].tolist(), strict=True):
+                    if value not in stock_set:
+                        where[number][value].append(position)
+        found = _pair_runs(texts[names[a]].chars, where[a], texts[names[b]].chars, where[b])
         if found:
             runs[(names[a], names[b])] += found
             runs[(names[b], names[a])] += [(sb, eb, sa, ea) for sa, ea, sb, eb in found]
@@ -452,29 +483,15 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
 
 
 def _pair_runs(
-    text_a: str,
-    hashes_a: np.ndarray,
-    positions_a: np.ndarray,
-    text_b: str,
-    hashes_b: np.ndarray,
-    positions_b: np.ndarray,
-    stock: np.ndarray,
+    text_a: str, where_a: dict[int, list[int]], text_b: str, where_b: dict[int, list[int]]
 ) -> list[tuple[int, int, int, int]]:
-    """The maximal common runs of two documents through their shared fingerprints (stock ones aside)."""
-    common = np.intersect1d(hashes_a, hashes_b)
-    if len(stock):
-        common = common[~np.isin(common, stock)]
-    in_b: dict[int, list[int]] = defaultdict(list)
-    chosen_b = np.isin(hashes_b, common)
-    for value, position in zip(hashes_b[chosen_b].tolist(), positions_b[chosen_b].tolist(), strict=True):
-        in_b[value].append(position)
-    chosen_a = np.isin(hashes_a, common)
+    """The maximal common runs of two documents through the fingerprints they share (each document's fingerprints
+    given as value -> positions)."""
+    shared = sorted((position, value) for value in where_a.keys() & where_b.keys() for position in where_a[value])
     found = []
     reached: dict[int, int] = {}  # diagonal -> end of the run already found on it
-    for value, position in sorted(
-        zip(hashes_a[chosen_a].tolist(), positions_a[chosen_a].tolist(), strict=True), key=lambda item: item[1]
-    ):
-        for other_position in in_b[value]:
+    for position, value in shared:
+        for other_position in where_b[value]:
             diagonal = other_position - position
             if position + K <= reached.get(diagonal, -1):
                 continue  # inside a run already extended: extending again would find the same run
