@@ -180,6 +180,8 @@ class CopyResult:
     spans: dict[str, list[CopySpan]] = field(default_factory=dict)
     shared: dict[tuple[str, str], int] = field(default_factory=dict)
     lengths: dict[str, int] = field(default_factory=dict)
+    """Characters of each document, white space aside; `shared` counts the same way (document characters covered
+    on the first document's side, punctuation included)."""
 
     def ratio(self, name: str) -> float:
         """Share of a document's characters (white space aside) found in any other document (总复制比)."""
@@ -201,6 +203,17 @@ _SPACE = re.compile(r"\s+")
 def visible_length(text: str) -> int:
     """Characters of a text, white space aside (what copy ratios are shares of)."""
     return len(text) - sum(len(run) for run in _SPACE.findall(text))
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined."""
+    joined: list[list[int]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return [(start, end) for start, end in joined]
 
 
 def union_length(spans: list[tuple[int, int]]) -> int:
@@ -472,12 +485,15 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
     by_doc: dict[str, list[CopySpan]] = {name: [] for name in names}
     for (name, other), found in runs.items():
         merged = _merge(found)
+        covered = []
         for start, end, other_start, other_end in merged:
             a_start, a_end = texts[name].span(start, end)
             b_start, b_end = texts[other].span(other_start, other_end)
             by_doc[name].append(CopySpan(name, a_start, a_end, other, b_start, b_end))
-        if name < other:
-            result.shared[(name, other)] = union_length([(start, end) for start, end, _, _ in merged])
+            covered.append((a_start, a_end))
+        if name < other:  # shared characters as the reader counts them: punctuation in, white space out
+            text = docs[name].text
+            result.shared[(name, other)] = sum(visible_length(text[s:e]) for s, e in _union(covered))
     result.spans = {name: sorted(spans, key=lambda s: (s.start, s.source)) for name, spans in by_doc.items()}
     return result
 
