@@ -72,7 +72,7 @@ class MatchText:
             return cls("", np.zeros(0, dtype=np.int64), [])
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         unique, inverse = np.unique(codes, return_inverse=True)
-        table = np.fromiter((_normal_code(int(code)) for code in unique), dtype=np.int64, count=len(unique))
+        table = _normal_codes(unique)
         mapped = table[inverse]  # -1: dropped; 0: a break
         for start, end in excluded or []:
             mapped[start:end] = 0
@@ -114,6 +114,21 @@ def _normalise_char(char: str) -> str:
         return ""
     lowered = char.lower()
     return lowered if len(lowered) == 1 else char
+
+
+def _normal_codes(codes: np.ndarray) -> np.ndarray:
+    """`_normal_code` on an array of code points: a table for the Basic Multilingual Plane, the function beyond."""
+    table = _bmp_table()
+    inside = codes < len(table)
+    result = np.empty(len(codes), dtype=np.int64)
+    result[inside] = table[codes[inside]]
+    result[~inside] = [_normal_code(int(code)) for code in codes[~inside]]
+    return result
+
+
+@functools.cache
+def _bmp_table() -> np.ndarray:
+    return np.array([_normal_code(code) for code in range(0x10000)], dtype=np.int64)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -316,9 +331,14 @@ def sketch_sentences(text: MatchText) -> tuple[list[tuple[int, int]], np.ndarray
     for offset in range(SHINGLE):
         grams = grams * _BASE + codes[offset : offset + len(grams)]
     pieces = [grams[start : end - SHINGLE + 1] for start, end in sentences]
-    shingles = [np.unique(piece) for piece in pieces]
     joined = np.concatenate(pieces)
-    starts = np.concatenate(([0], np.cumsum([len(piece) for piece in pieces])[:-1]))
+    lengths = np.array([len(piece) for piece in pieces])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    owner = np.repeat(np.arange(len(pieces)), lengths)  # each sentence's 3-gram set, deduplicated in one sort
+    order = np.lexsort((joined, owner))
+    ordered, owned = joined[order], owner[order]
+    fresh = np.concatenate(([True], (ordered[1:] != ordered[:-1]) | (owned[1:] != owned[:-1])))
+    shingles = np.split(ordered[fresh], np.cumsum(np.bincount(owned[fresh], minlength=len(pieces)))[:-1])
     with np.errstate(over="ignore"):
         mixed = joined[None, :] * _MULTIPLIERS[:, None] + _ADDENDS[:, None]
         mixed ^= mixed >> np.uint64(29)
