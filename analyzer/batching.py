@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -34,6 +35,8 @@ REFUSED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
 CHUNK = 24
 """Documents per task: each model makes one pass over a chunk, which amortises its per-call cost."""
 CACHE_NAME = ".analyzer-cache.sqlite"
+CACHE_FORMAT = "2"
+"""Part of every cache key: raised when what the cache holds (the document JSON, `Prepared.to_bytes`) changes."""
 MANIFEST_NAME = ".analyzer-manifest.json"
 """What the last run into an output folder was made from (see `up_to_date`); written last, after every output."""
 
@@ -205,7 +208,8 @@ def plan_batch(
     errors: dict[str, str] = {}
     for path, name in files:
         try:
-            keys[name] = f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{key_of_model}:{max_bytes}"
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            keys[name] = f"{digest}:{key_of_model}:{max_bytes}:{CACHE_FORMAT}"
         except OSError as e:
             errors[name] = f"{path}: 无法读取 / cannot read ({e.strerror or e})"
     whole = hashlib.sha256()
@@ -273,14 +277,18 @@ def run_batch(
         if key is None:
             continue
         hit = store.get(key) if store else None
-        if hit is not None:
-            batch.docs[name] = Document.from_dict(json.loads(zlib.decompress(hit[0])))
-            batch.docs[name].source = str(path)
+        try:
+            if hit is None:
+                raise LookupError(key)
+            doc = Document.from_dict(json.loads(zlib.decompress(hit[0])))
             prepared[name] = Prepared.from_bytes(hit[1])
-            batch.cached.add(name)
-            done += 1
-        else:
+        except (LookupError, ValueError, OSError, zlib.error, zipfile.BadZipFile):  # not cached, or damaged
             pending.append((str(path), name, key))
+            continue
+        doc.source = str(path)
+        batch.docs[name] = doc
+        batch.cached.add(name)
+        done += 1
     if progress:
         progress(done, len(plan.files))
     try:
@@ -364,8 +372,9 @@ def _work(chunk: list[tuple[str, str, str]], model, max_bytes: int) -> list[tupl
 # ------------------------------------------------------------------------------------------------ outputs
 
 
-def write_outputs(batch: Batch, out: str | Path) -> dict[str, Path]:
-    """Write the batch outputs of DESIGN.md into `out`; each file is written whole or not at all.
+def write_outputs(batch: Batch, out: str | Path, *, jobs: int | None = None) -> dict[str, Path]:
+    """Write the batch outputs of DESIGN.md into `out`; each file is written whole or not at all. `jobs` is the
+    number of processes rendering the HTML pages (None: every core).
 
     Returns:
         The path of each output by its name.
@@ -395,7 +404,7 @@ def write_outputs(batch: Batch, out: str | Path) -> dict[str, Path]:
     errors = [{"doc": name, "error": error} for name, error in batch.errors.items()]
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     try:
-        write_html_report(staging, documents, pairs, errors)
+        write_html_report(staging, documents, pairs, errors, jobs=jobs)
         written["report"] = _swap_in(staging, out / "report")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -222,7 +222,7 @@ def batch(
             except AnalyzerError as e:
                 _fail(str(e))
                 raise typer.Exit(2) from None
-        write_outputs(result, out)
+        write_outputs(result, out, jobs=jobs)
         summary = result.summary()
     typer.echo(
         f"{summary['files']} 个文件：{summary['analysed']} 篇已分析（{summary['cached']} 篇取自缓存），"

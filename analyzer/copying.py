@@ -198,9 +198,19 @@ class CopyResult:
     """Characters of each document, white space aside; `shared` counts the same way (document characters covered
     on the first document's side, punctuation included)."""
 
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each document's text, to count covered characters the way `lengths` counts them."""
+
+    def covered(self, name: str, spans: list[tuple[int, int]]) -> int:
+        """Characters (white space aside) of a document inside the union of spans."""
+        text = self.texts.get(name)
+        if text is None:
+            return union_length(spans)
+        return sum(visible_length(text[start:end]) for start, end in _union(spans))
+
     def ratio(self, name: str) -> float:
         """Share of a document's characters (white space aside) found in any other document (总复制比)."""
-        covered = union_length([(s.start, s.end) for s in self.spans.get(name, [])])
+        covered = self.covered(name, [(s.start, s.end) for s in self.spans.get(name, [])])
         return covered / self.lengths[name] if self.lengths.get(name) else 0.0
 
     def source_ratios(self, name: str) -> dict[str, float]:
@@ -209,7 +219,7 @@ class CopyResult:
         for span in self.spans.get(name, []):
             by_source[span.source].append((span.start, span.end))
         total = self.lengths.get(name) or 1
-        return {source: union_length(spans) / total for source, spans in by_source.items()}
+        return {source: self.covered(name, spans) / total for source, spans in by_source.items()}
 
 
 _SPACE = re.compile(r"\s+")
@@ -501,7 +511,10 @@ def find_copies(docs: dict[str, Document], *, prepared: dict[str, Prepared] | No
             runs[(names[b], names[a])] += [(sb, eb, sa, ea) for sa, ea, sb, eb in found]
     for key, found in near_duplicates(ready).items():
         runs[key] += found
-    result = CopyResult(lengths={name: visible_length(doc.text) for name, doc in docs.items()})
+    result = CopyResult(
+        lengths={name: visible_length(doc.text) for name, doc in docs.items()},
+        texts={name: doc.text for name, doc in docs.items()},
+    )
     by_doc: dict[str, list[CopySpan]] = {name: [] for name in names}
     for (name, other), found in runs.items():
         merged = _merge(found)

@@ -122,6 +122,18 @@ def test_rerun_takes_documents_from_the_cache_and_writes_the_same_tables(folder,
     assert third.cached == set(third.docs) - {"部门/审计局.txt"}
 
 
+def test_a_damaged_cache_entry_is_analysed_again(folder, tmp_path) -> None:
+    import sqlite3
+
+    cache = tmp_path / CACHE_NAME
+    first = run_batch([folder], jobs=1, cache=cache)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE entries SET prepared = ?", (b"not an npz archive",))
+    again = run_batch([folder], jobs=1, cache=cache)
+    assert again.cached == set() and set(again.docs) == set(first.docs)
+    assert again.documents().equals(first.documents())
+
+
 def test_worker_pool_agrees_with_one_process(folder) -> None:
     one = run_batch([folder], jobs=1).documents()
     two = run_batch([folder], jobs=2).documents()

@@ -7,6 +7,7 @@ ANALYZER_REQUIRE_BROWSER=1 (CI), which makes them fail instead.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass
@@ -15,10 +16,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.checks.copying import PAIR_FLAG_CHARS
 from analyzer.engine import analyze_text, compare
-from analyzer.report_html import copy_network, document_context, segments, write_html_report
+from analyzer.report_html import (
+    LayoutGroup,
+    copy_network,
+    document_context,
+    force_layouts,
+    render_segments,
+    segments,
+    write_html_report,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpora" / "samples"
@@ -56,6 +67,8 @@ class Report:
     index: Path
     documents: list[dict]
     pages: dict[str, Path]
+    pairs: list[dict]
+    errors: list[dict]
 
 
 def _pairs(docs: dict) -> list[dict]:
@@ -98,9 +111,10 @@ def report(tmp_path_factory) -> Report:
     documents = [doc.to_dict() | {"doc": name} for name, doc in docs.items()]
     errors = [{"doc": "坏/<旧>.doc", "error": "不支持的文件类型 .doc；支持：.txt .docx .pdf"}]
     out = tmp_path_factory.mktemp("report")
-    index = write_html_report(out, documents, _pairs(docs), errors)
+    pairs = _pairs(docs)
+    index = write_html_report(out, documents, pairs, errors)
     written = sorted((out / "docs").glob("*.html"))
-    return Report(index=index, documents=documents, pages=dict(zip(texts, written, strict=True)))
+    return Report(index, documents, dict(zip(texts, written, strict=True)), pairs, errors)
 
 
 class _Page(HTMLParser):
@@ -271,6 +285,121 @@ def test_overlapping_highlights_split_into_flat_segments(marks, expected):
     assert anchored["start"] == offset + 12 and anchored["anchors"][0]["id"] == "f9"
 
 
+TOKENS = ["<", ">", "&", '"', "'", "a", "中", " ", "&amp;", "<b>", "压紧压实", "XX镇", "“压紧压实”", "{{ x }}"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(TOKENS), max_size=16).map("".join),
+    spans=st.lists(
+        st.tuples(st.sampled_from(["TPL001", "CPY001", "LNK001"]), st.integers(-5, 70), st.integers(-5, 70))
+    ),
+    anchors=st.lists(st.integers(-5, 70), max_size=5),
+    message=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=4).map("".join),
+)
+def test_rendered_segments_show_exactly_the_paragraph_text(text, spans, anchors, message):
+    offset = 10
+    paragraph = {"index": 0, "start": offset, "end": offset + len(text), "text": text, "kind": "body"}
+    located = [
+        {"code": code, "start": offset + min(s, e), "end": offset + max(s, e), "message": message,
+         "source_label": message, "source_href": f"0001.html#{message}" if code == "CPY001" else None,
+         "anchor": f"f{i}"}
+        for i, (code, s, e) in enumerate(spans)
+    ]  # fmt: skip
+    placed = [
+        (offset + min(max(a, 0), len(text)), f'a{i}"{message}', offset, offset + 1) for i, a in enumerate(anchors)
+    ]
+    pieces = segments(paragraph, located, placed)
+    markup = str(render_segments(pieces))
+    assert html.unescape(re.sub(r"<[^>]*>", "", markup)) == text  # tags off, entities resolved: the text, once
+    page = _Page(f"<p>{markup}</p>")
+    assert not page.problems and "".join(page.text) == text
+    allowed = {
+        "span": {"class", "id", "data-s", "data-e", "title"},
+        "a": {"class", "href", "data-s", "data-e", "title"},
+    }
+    for tag, attrs in page.tags[1:]:  # nothing but our elements and attributes, whatever the text and the messages
+        assert set(attrs) <= allowed[tag], (tag, attrs)
+    shown = [attrs for _, attrs in page.tags[1:] if "seg" in (attrs.get("class") or "").split()]
+    assert [(a.get("title"), a.get("href")) for a in shown] == [
+        (piece["title"] or None, piece["href"]) for piece in pieces if piece["text"]
+    ]  # titles and links come back as they were, escaped once
+    assert [attrs["id"] for _, attrs in page.tags if "anchor" in (attrs.get("class") or "")] == [
+        anchor["id"] for piece in pieces for anchor in piece["anchors"]
+    ]
+
+
+def test_markup_in_comparisons_findings_and_ledger_is_escaped_once(tmp_path):
+    injected = "<script>alert(1)</script>&amp;\"'"
+    source_text = f"一、来源{injected}段落"
+    source = {"doc": f"甲{injected}.txt", "text": source_text, "title": f"来源{injected}", "doc_type": "unknown"}
+    source |= {"sections": [], "problems": [], "measures": [], "findings": [], "score": None, "meta": {}}
+    source["paragraphs"] = [
+        {"index": 0, "start": 0, "end": len(source_text), "text": source_text, "kind": "body", "line": 1}
+    ]
+    text = f"问题：{injected}没有整改。\n措施：{injected}"
+    first, second = text.split("\n")
+    meta = {"copy_ratio": 0.5, "copy_sources": {source["doc"]: 0.5}}
+    copy = dict(source, doc="乙.txt", text=text, title=None, meta=meta)
+    copy["paragraphs"] = [
+        {"index": 0, "start": 0, "end": len(first), "text": first, "kind": "body", "line": 1, "category": "political"},
+        {"index": 1, "start": len(first) + 1, "end": len(text), "text": second, "kind": "body", "line": 2},
+    ]
+    where = {"start": 3, "end": 3 + len(injected), "paragraph": 0}
+    copy["findings"] = [
+        {"code": "CPY001", "name": f"n{injected}", "severity": "warning", "message": f"复制{injected}", **where,
+         "source": source["doc"], "source_start": 5, "source_end": 5 + len(injected)},
+        {"code": "TPL001", "name": "template-placeholder", "severity": "error", "message": f"残留{injected}", **where},
+        {"code": "CPY001", "name": "copied-passage", "severity": "warning", "message": "复制", "start": len(first) + 1,
+         "end": len(text), "paragraph": 1, "source": source["doc"]},  # no source span: no link, no passage
+    ]  # fmt: skip
+    copy["problems"] = [
+        {"id": "P1", "start": 0, "end": len(first), "text": first, "category": "political", "specific": False,
+         "evidence": [f"证据{injected}"], "measures": ["M1"]}
+    ]  # fmt: skip
+    copy["measures"] = [
+        {"id": "M1", "start": len(first) + 1, "end": len(text), "text": second, "category": None, "checkable": True,
+         "evidence": [], "problems": ["P1"]},
+        {"id": "M2", "start": len(first) + 1, "end": len(text), "text": second, "category": None, "checkable": None,
+         "evidence": [], "problems": []},
+    ]  # fmt: skip
+    write_html_report(tmp_path, [source, copy], [], [], jobs=1)
+    raw = (tmp_path / "docs" / "0001.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "&amp;amp;amp;" not in raw
+    page = _Page(raw)
+    assert not page.problems
+    shown = "".join(page.text)
+    for expected in (
+        f"来源：甲{injected}.txt 《来源{injected}》 第 1 行",  # the comparison's caption
+        injected,  # the passages
+        f"复制{injected}",  # the findings
+        f"来源：甲{injected}.txt",
+        f"证据{injected}",  # the ledger
+        f"M1 措施：{injected}",
+    ):
+        assert expected in shown, expected
+    assert shown.count(f"来源：甲{injected}.txt 《来源{injected}》") == 2
+    titles = [attrs.get("title") for _, attrs in page.tags if attrs.get("title")]
+    assert f"残留{injected}；复制自 甲{injected}.txt（复制{injected}）" in titles
+
+
+def test_pages_are_the_same_whatever_the_number_of_processes(report, tmp_path):
+    documents = [doc | {"doc": f"{i}/{doc['doc']}"} for i in range(3) for doc in report.documents] + report.documents
+    outputs = {}
+    for jobs in (1, 2):
+        index = write_html_report(tmp_path / f"jobs{jobs}", documents, report.pairs, report.errors, jobs=jobs)
+        outputs[jobs] = {path.relative_to(index.parent): path.read_bytes() for path in index.parent.rglob("*.html")}
+    assert len(outputs[1]) == len(documents) + 1
+    assert outputs[1] == outputs[2]  # byte for byte
+
+
+def test_a_page_that_fails_fails_the_report(report, tmp_path):
+    broken = report.documents[:2] + [report.documents[2] | {"paragraphs": [{"index": 0}]}]
+    for jobs in (1, 2):
+        with pytest.raises(KeyError):
+            write_html_report(tmp_path / f"jobs{jobs}", broken, [], [], jobs=jobs)
+
+
 def test_finding_lines_match_the_document(report):
     from analyzer.document import Document
 
@@ -297,6 +426,40 @@ def test_copy_network_is_deterministic_and_inside_its_picture():
     library = next(node for node in network["nodes"] if node["level"] == "library")
     assert library["href"] is None and library["title"].startswith("参考库：2022年模板")  # drawn, with no page
     assert copy_network(documents, [], pages) is None
+
+
+def test_groups_of_the_network_are_laid_out_as_if_alone():
+    triangle = LayoutGroup(3, [(0, 1), (1, 2), (2, 0)], [300, 200, 900])
+    path = LayoutGroup(3, [(0, 1), (1, 2)], [250, 250])
+    star = LayoutGroup(5, [(0, i) for i in range(1, 5)], [200, 400, 800, 1600])
+    pair = LayoutGroup(2, [(0, 1)], [500])
+    together = force_layouts([triangle, pair, path, star, triangle])
+    alone = [force_layouts([group])[0] for group in (triangle, pair, path, star, triangle)]
+    for laid, single, group in zip(together, alone, (triangle, pair, path, star, triangle), strict=True):
+        assert laid.shape == (group.count, 2)
+        np.testing.assert_allclose(laid, single, atol=1e-9)
+        lengths = np.linalg.norm(laid[[a for a, _ in group.edges]] - laid[[b for _, b in group.edges]], axis=1)
+        assert np.median(lengths) == pytest.approx(1.0)  # scaled so that the median edge is 1 long
+        assert min(np.linalg.norm(laid[i] - laid[j]) for i in range(group.count) for j in range(i)) > 0.2
+    np.testing.assert_array_equal(together[0], together[4])
+
+
+def test_a_large_copy_network_fits_its_picture():
+    names = [f"乡镇/报告{i:04d}.txt" for i in range(400)]
+    edges = [(i, i + 1) for i in range(0, 200, 2)]  # 100 pairs
+    edges += [(200 + i, 200 + (i + 1) % 3 + 3 * (i // 3)) for i in range(0, 60)]  # 20 triangles
+    edges += [(300, 300 + i) for i in range(1, 60)]  # one template copied 59 times
+    flagged = [
+        {"doc_a": names[a], "doc_b": names[b], "shared_chars": 200 + 7 * a, "ratio_a": 0.5, "ratio_b": 0.4}
+        for a, b in edges
+    ]
+    documents = [{"doc": name, "title": None, "meta": {"copy_ratio": 0.3}} for name in names]
+    pages = {name: f"{i:04d}.html" for i, name in enumerate(names)}
+    network = copy_network(documents, flagged, pages)
+    assert len(network["nodes"]) == 200 + 60 + 60 and len(network["edges"]) == len(edges)
+    for node in network["nodes"]:
+        assert 0 <= node["x"] <= network["width"] and 0 <= node["y"] <= network["height"]
+    assert network == copy_network(documents, flagged, pages)
 
 
 def test_documents_with_nothing_in_them(tmp_path):
