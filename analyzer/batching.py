@@ -35,7 +35,7 @@ REFUSED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
 CHUNK = 24
 """Documents per task: each model makes one pass over a chunk, which amortises its per-call cost."""
 CACHE_NAME = ".analyzer-cache.sqlite"
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 """Part of every cache key: raised when what the cache holds (the document JSON, `Prepared.to_bytes`) changes."""
 MANIFEST_NAME = ".analyzer-manifest.json"
 """What the last run into an output folder was made from (see `up_to_date`); written last, after every output."""

@@ -23,7 +23,7 @@ only where they share a fingerprint or an LSH bucket, and buckets shared by many
 from __future__ import annotations
 
 import functools
-import io
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -272,32 +272,58 @@ class Prepared:
         return list(zip(self.hashes.tolist(), self.positions.tolist(), strict=True))
 
     def to_bytes(self) -> bytes:
-        """A compact binary form (NumPy's .npz, no pickled objects) for the batch cache."""
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            chars=np.frombuffer(self.text.chars.encode("utf-32-le"), dtype=np.uint32),
-            offsets=self.text.offsets,
-            text_sentences=np.asarray(self.text.sentences, dtype=np.int64).reshape(-1, 2),
-            hashes=self.hashes,
-            positions=self.positions,
-            sentences=np.asarray(self.sentences, dtype=np.int64).reshape(-1, 2),
-            sketches=self.sketches,
-            shingle_lengths=np.asarray([len(s) for s in self.shingles], dtype=np.int64),
-            shingles=np.concatenate(self.shingles) if self.shingles else np.zeros(0, dtype=np.uint64),
-        )
-        return buffer.getvalue()
+        """A compact binary form for the batch cache: a JSON header naming each array's dtype and shape, then the
+        arrays' bytes (no pickled objects; reading is a few `np.frombuffer` calls)."""
+        arrays = {
+            "chars": np.frombuffer(self.text.chars.encode("utf-32-le"), dtype=np.uint32),
+            "offsets": self.text.offsets,
+            "text_sentences": np.asarray(self.text.sentences, dtype=np.int64).reshape(-1, 2),
+            "hashes": self.hashes,
+            "positions": self.positions,
+            "sentences": np.asarray(self.sentences, dtype=np.int64).reshape(-1, 2),
+            "sketches": self.sketches,
+            "shingle_lengths": np.asarray([len(s) for s in self.shingles], dtype=np.int64),
+            "shingles": np.concatenate(self.shingles) if self.shingles else np.zeros(0, dtype=np.uint64),
+        }
+        header = [[name, array.dtype.str, list(array.shape)] for name, array in arrays.items()]
+        encoded = json.dumps(header).encode("ascii")
+        body = b"".join(np.ascontiguousarray(array).tobytes() for array in arrays.values())
+        return _PREPARED_MAGIC + len(encoded).to_bytes(4, "little") + encoded + body
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Prepared:
-        """The inverse of `to_bytes`; refuses pickled objects."""
-        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            chars = stored["chars"].tobytes().decode("utf-32-le")
-            text = MatchText(chars, stored["offsets"], [tuple(row) for row in stored["text_sentences"].tolist()])
-            cuts = np.cumsum(stored["shingle_lengths"])[:-1]
-            shingles = np.split(stored["shingles"], cuts) if len(stored["shingle_lengths"]) else []
-            sentences = [tuple(row) for row in stored["sentences"].tolist()]
-            return cls(text, stored["hashes"], stored["positions"], sentences, stored["sketches"], shingles)
+        """The inverse of `to_bytes`.
+
+        Raises:
+            ValueError: when the data is not of this format (an older cache entry, or damage).
+        """
+        if not data.startswith(_PREPARED_MAGIC):
+            raise ValueError("not a prepared document of this format")
+        start = len(_PREPARED_MAGIC) + 4
+        size = int.from_bytes(data[len(_PREPARED_MAGIC) : start], "little")
+        stored: dict[str, np.ndarray] = {}
+        offset = start + size
+        for name, dtype, shape in json.loads(data[start : start + size]):
+            count = int(np.prod(shape)) if shape else 1
+            kind = np.dtype(dtype)
+            if kind.hasobject:
+                raise ValueError("object arrays are refused")
+            stored[name] = np.frombuffer(data, dtype=kind, count=count, offset=offset).reshape(shape)
+            offset += count * kind.itemsize
+        if offset != len(data):
+            raise ValueError("prepared document of the wrong length")
+        text = MatchText(
+            stored["chars"].tobytes().decode("utf-32-le"),
+            stored["offsets"],
+            [tuple(row) for row in stored["text_sentences"].tolist()],
+        )
+        cuts = np.cumsum(stored["shingle_lengths"])[:-1]
+        shingles = np.split(stored["shingles"], cuts) if len(stored["shingle_lengths"]) else []
+        sentences = [tuple(row) for row in stored["sentences"].tolist()]
+        return cls(text, stored["hashes"], stored["positions"], sentences, stored["sketches"], shingles)
+
+
+_PREPARED_MAGIC = b"ANZP1"
 
 
 def prepare(doc: Document) -> Prepared:

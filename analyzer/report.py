@@ -228,7 +228,9 @@ def _write_xlsx(path, problems, measures) -> None:
             columns=MEASURE_COLUMNS
         ),
     }
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    # Text stays text: a cell that starts with = is not a formula, a URL is not a link (nor slow to check).
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         wrapped = writer.book.add_format({"text_wrap": True, "valign": "top"})
         plain = writer.book.add_format({"valign": "top"})
         for title, frame in sheets.items():
@@ -344,6 +346,8 @@ def documents_frame(batch) -> Any:
     """One row per input file of a batch, readable or not (DESIGN.md's documents.csv)."""
     import pandas as pd
 
+    from analyzer.copying import visible_length
+
     rows = []
     for name in batch.order:
         doc = batch.docs.get(name)
@@ -363,7 +367,7 @@ def documents_frame(batch) -> Any:
                 "error": "",
                 "title": doc.title,
                 "doc_type": doc.doc_type,
-                "chars": sum(not c.isspace() for c in doc.text),
+                "chars": visible_length(doc.text),
                 "paragraphs": len(doc.paragraphs),
                 "score": (doc.score or {}).get("total"),
                 "copy_ratio": doc.meta.get("copy_ratio"),

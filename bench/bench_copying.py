@@ -34,16 +34,10 @@ sys.path.insert(0, str(ROOT))
 from analyzer.copying import find_copies  # noqa: E402
 from analyzer.engine import from_text  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import SYNONYMS  # noqa: E402
+
 FLAG_CHARS = 200
-SYNONYMS = {
-    "加强": "强化",
-    "进一步": "更加",
-    "认真": "切实",
-    "开展": "组织",
-    "提高": "提升",
-    "问题": "情况",
-    "工作": "事务",
-}
 PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?=镇|乡|县|区|村|社区|街道)")
 
 

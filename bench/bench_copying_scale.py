@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from generate import KINDS, Batch, generate_batch  # noqa: E402
+from generate import KINDS, Batch, generate_batch, gram_hashes  # noqa: E402
 
 METHODS = ("ours", "exact13", "datasketch")
 FLAG_CHARS = 200
@@ -71,19 +71,8 @@ def _normalised(texts: dict[str, str]) -> dict[str, str]:
 
 
 def _gram_hashes(chars: str, k: int = GRAM) -> np.ndarray:
-    """Polynomial hashes of every k-gram of a normalised text (no k-gram spans a ``\\x00`` break)."""
-    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < k:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = np.zeros(len(codes) - k + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(k):
-            hashes = hashes * np.uint64(1_000_003) + codes[offset : offset + len(hashes)]
-    broken = codes == 0
-    if broken.any():
-        spans_break = np.convolve(broken.astype(np.int32), np.ones(k, dtype=np.int32), mode="valid") > 0
-        hashes = hashes[~spans_break]  # positions shift, but only membership is used below
-    return hashes
+    """Hashes of every k-gram of a normalised text (see `generate.gram_hashes`)."""
+    return gram_hashes(chars, k)
 
 
 def _union(starts: np.ndarray, k: int = GRAM) -> int:

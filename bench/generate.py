@@ -522,15 +522,19 @@ def _normalised(text: str) -> str:
     return MatchText.of_text(text).chars.replace("\x00", "")
 
 
-def _gram_hashes(text: str, k: int) -> np.ndarray:
-    """Polynomial hashes of every k-gram of a text."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def gram_hashes(chars: str, k: int) -> np.ndarray:
+    """Polynomial hashes of every k-gram of a normalised text (no k-gram spans a ``\\x00`` break)."""
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < k:
         return np.zeros(0, dtype=np.uint64)
     hashes = np.zeros(len(codes) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(k):
             hashes = hashes * np.uint64(1_000_003) + codes[offset : offset + len(hashes)]
+    broken = codes == 0
+    if broken.any():
+        spans_break = np.convolve(broken.astype(np.int32), np.ones(k, dtype=np.int32), mode="valid") > 0
+        hashes = hashes[~spans_break]  # positions shift, but only membership is used below
     return hashes
 
 
@@ -543,7 +547,7 @@ class _Shared:
 
     def grams(self, name: str, k: int) -> np.ndarray:
         if (name, k) not in self.cache:
-            self.cache[(name, k)] = _gram_hashes(self.texts[name], k)
+            self.cache[(name, k)] = gram_hashes(self.texts[name], k)
         return self.cache[(name, k)]
 
     def longest_run(self, a: str, b: str) -> int:

@@ -176,3 +176,20 @@ def test_match_text_maps_every_kept_character_back(text: str) -> None:
         assert char == "\x00" or char == _normalise_char(text[offset])
     for start, end in match.sentences:
         assert 0 <= start < end <= len(match.chars) and "\x00" not in match.chars[start:end]
+
+
+def test_prepared_documents_round_trip_through_bytes_and_refuse_other_data() -> None:
+    import pytest
+
+    from analyzer.copying import Prepared, prepare
+
+    doc = from_text(REWORDED_SOURCE + SOURCE)
+    ready = prepare(doc)
+    back = Prepared.from_bytes(ready.to_bytes())
+    assert back.text.chars == ready.text.chars and back.text.sentences == ready.text.sentences
+    assert back.prints == ready.prints and back.sentences == ready.sentences
+    assert (back.sketches == ready.sketches).all() and (back.text.offsets == ready.text.offsets).all()
+    assert all((a == b).all() for a, b in zip(back.shingles, ready.shingles, strict=True))
+    for data in (b"PK\x03\x04 an old npz entry", ready.to_bytes()[:-8]):
+        with pytest.raises(ValueError):
+            Prepared.from_bytes(data)
