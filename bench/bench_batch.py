@@ -17,7 +17,7 @@ included everywhere:
 4. the same command after one report was edited (the other documents come from the cache).
 
 Peak memory is the largest proportional set size (PSS) of the process and its children together, sampled every
-50 ms (resident sets would count the pages forked workers share once per worker).
+200 ms (resident sets would count the pages forked workers share once per worker).
 """
 
 from __future__ import annotations

@@ -42,13 +42,14 @@ def apply_copies(
     findings: dict[str, list[Finding]] = {}
     for name, doc in docs.items():
         spans = result.spans.get(name, [])
+        copied = np.zeros(len(doc.text) + 1, dtype=np.int64)  # +1 where a span starts, -1 where it ends
+        for span in spans:
+            copied[span.start] += 1
+            copied[span.end] -= 1
+        inside = np.concatenate(([0], np.cumsum(copied[:-1]) > 0)).cumsum()  # copied characters before each offset
         for paragraph in doc.paragraphs:
-            covered = [
-                (max(s.start, paragraph.start), min(s.end, paragraph.end))
-                for s in spans
-                if s.start < paragraph.end and s.end > paragraph.start
-            ]
-            paragraph.copied = round(union_length(covered) / len(paragraph.text), 4) if paragraph.text else 0.0
+            share = (inside[paragraph.end] - inside[paragraph.start]) / len(paragraph.text) if paragraph.text else 0.0
+            paragraph.copied = round(float(share), 4)
         doc.meta["copy_ratio"] = round(result.ratio(name), 4)
         doc.meta["copy_ratio_excluding_stock"] = round(_ratio_without_stock(doc, spans), 4)
         doc.meta["section_copy_ratios"] = {
